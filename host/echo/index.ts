@@ -1,0 +1,1 @@
+export { type EchoReply, type EchoServer, startEchoServer } from './echo-server.ts'

@@ -1,0 +1,9 @@
+export { ERROR_CODES, type ErrorCode } from './codes.ts'
+export {
+  type FieldErrors,
+  GatewayError,
+  isGatewayError,
+  type KongErrorBody,
+  toKongBody,
+} from './gateway-error.ts'
+export { isUserError, UserError } from './user-error.ts'
