@@ -34,3 +34,23 @@ export interface ChangeEvent {
   ws_id: string | null
   id: string
 }
+
+/**
+ * One entity's DAO. Inputs are untrusted JSON (already parsed); outputs are Kong-shaped rows
+ * (every field present, null where unset, foreign keys as `{ id }`, timestamps in seconds).
+ */
+export interface EntityDao<T extends object = Row> {
+  /** Collection name, as in the Admin API path: 'services', 'routes', 'consumers', 'plugins', 'workspaces'. */
+  readonly name: string
+  select(ws: string, id: string): Promise<T | null>
+  /** By id when `key` is a UUID, otherwise by the entity's endpoint key (name, username, ...). */
+  selectByKey(ws: string, key: string): Promise<T | null>
+  page(ws: string, options?: PageOptions): Promise<Page<T>>
+  insert(ws: string, input: unknown): Promise<T>
+  /** PATCH: fields given replace stored ones; records (like plugin `config`) are merged. NOT_FOUND when missing. */
+  update(ws: string, key: string, patch: unknown): Promise<T>
+  /** PUT: replaces the whole entity (defaults for what is not given), creating it when missing; `key` is an id or endpoint key. */
+  upsert(ws: string, key: string, input: unknown): Promise<T>
+  /** Applies Kong's delete rules (restrict or cascade per foreign key); false when there was nothing to delete. */
+  delete(ws: string, key: string): Promise<boolean>
+}

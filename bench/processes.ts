@@ -1,0 +1,97 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+
+const TSX = import.meta.resolve('tsx')
+const CLK_TCK = 100
+
+/** Runs a TypeScript file of this folder in its own node process. */
+export function spawnScript(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): ChildProcess {
+  const file = fileURLToPath(new URL(script, import.meta.url))
+  return spawn(process.execPath, ['--no-node-snapshot', '--import', TSX, file, ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env,
+  })
+}
+
+/** The first stdout line of a child, parsed as JSON (how the bench's helpers report ports and results). */
+export function firstJsonLine<T>(child: ChildProcess, timeoutMs = 60_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    let buffer = ''
+    const timer = setTimeout(() => reject(new Error('no answer from a benchmark process')), timeoutMs)
+    child.stdout?.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString()
+      const newline = buffer.indexOf('\n')
+      if (newline === -1) return
+      clearTimeout(timer)
+      try {
+        resolve(JSON.parse(buffer.slice(0, newline)) as T)
+      } catch (error) {
+        reject(error)
+      }
+    })
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`benchmark process exited (${code}) before answering`))
+    })
+  })
+}
+
+export function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), 15_000)
+    child.once('exit', () => {
+      clearTimeout(kill)
+      resolve()
+    })
+    child.kill(signal)
+  })
+}
+
+/** A process and all its descendants (the gateway's supervisor and its workers). */
+function tree(root: number): number[] {
+  const parents = new Map<number, number[]>()
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+      parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)])
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  const all = [root]
+  for (let i = 0; i < all.length; i++) all.push(...(parents.get(all[i] as number) ?? []))
+  return all
+}
+
+export interface Usage {
+  /** User + system CPU seconds of the whole tree. */
+  cpuSeconds: number
+  /** Sum of the tree's peak resident sets, in MB. */
+  peakRssMb: number
+}
+
+/** CPU and peak memory of a process tree, from /proc (Linux). */
+export function usage(root: number): Usage {
+  let ticks = 0
+  let peakKb = 0
+  for (const pid of tree(root)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      ticks += Number(fields[11]) + Number(fields[12])
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+      peakKb += Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0)
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return { cpuSeconds: ticks / CLK_TCK, peakRssMb: Math.round(peakKb / 1024) }
+}

@@ -1,0 +1,156 @@
+import cluster, { type Worker } from 'node:cluster'
+import { fileURLToPath } from 'node:url'
+import type { Config, ListenAddress } from '../config/index.ts'
+import type { ConfigSnapshot } from '../entities/types.ts'
+import type { Logger } from '../log/index.ts'
+import type { ProxyStats } from '../proxy/index.ts'
+import type { FromWorker, ToWorker } from './worker-messages.ts'
+import { sumStats, type Workers } from './workers.ts'
+
+const WORKER_MAIN = fileURLToPath(new URL('./worker-main.ts', import.meta.url))
+/** How long a worker may take to acknowledge a snapshot before the change is reported as not applied. */
+const APPLY_TIMEOUT_MS = 10_000
+const RESPAWN_DELAY_MS = 250
+
+interface Slot {
+  worker: Worker
+  applied: number
+}
+
+/**
+ * `worker_processes` proxy workers under this supervisor (node:cluster shares the listening
+ * sockets). A worker that dies is replaced with the current snapshot; isolated-vm can abort a
+ * process, and this is where that stops being an outage.
+ */
+export async function startClusterWorkers(
+  config: Config,
+  logger: Logger,
+  nodeId: string,
+  initial: ConfigSnapshot,
+): Promise<Workers> {
+  cluster.setupPrimary({ exec: WORKER_MAIN, execArgv: process.execArgv, silent: false })
+  const slots = new Set<Slot>()
+  let current = initial
+  let stopping = false
+  let statsId = 0
+  let addresses: ListenAddress[] = []
+
+  const send = (slot: Slot, message: ToWorker) => {
+    if (slot.worker.isConnected()) slot.worker.send(message)
+  }
+
+  const waitFor = <T extends FromWorker>(slot: Slot, match: (m: FromWorker) => m is T, timeoutMs: number) =>
+    new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(
+        () => done(new Error(`worker ${slot.worker.process.pid} did not answer`)),
+        timeoutMs,
+      )
+      const onMessage = (message: FromWorker) => {
+        if (message.t === 'failed') done(new Error(message.message))
+        else if (match(message)) done(undefined, message)
+      }
+      const onExit = () => done(new Error(`worker ${slot.worker.process.pid} exited`))
+      const done = (error?: Error, value?: T) => {
+        clearTimeout(timer)
+        slot.worker.off('message', onMessage)
+        slot.worker.off('exit', onExit)
+        if (error) reject(error)
+        else resolve(value as T)
+      }
+      slot.worker.on('message', onMessage)
+      slot.worker.once('exit', onExit)
+    })
+
+  const spawn = async (): Promise<void> => {
+    const slot: Slot = { worker: cluster.fork(), applied: -1 }
+    slots.add(slot)
+    slot.worker.once('exit', (code, signal) => {
+      slots.delete(slot)
+      if (stopping) return
+      logger.error({ pid: slot.worker.process.pid, code, signal }, 'proxy worker died; starting a new one')
+      // A short pause keeps a worker that dies at once from turning into a fork loop.
+      setTimeout(() => {
+        if (!stopping)
+          spawn().catch((error) => logger.error({ err: error }, 'could not replace a proxy worker'))
+      }, RESPAWN_DELAY_MS).unref()
+    })
+    await waitFor(slot, (m): m is Extract<FromWorker, { t: 'hello' }> => m.t === 'hello', 30_000)
+    const snapshot = current
+    const readySignal = waitFor(
+      slot,
+      (m): m is Extract<FromWorker, { t: 'ready' }> => m.t === 'ready',
+      30_000,
+    )
+    send(slot, { t: 'init', config, nodeId, snapshot })
+    const ready = await readySignal
+    slot.applied = snapshot.version
+    addresses = ready.addresses
+    // A change may have landed while this worker was starting.
+    if (current.version !== snapshot.version) await applyTo(slot, current)
+  }
+
+  const applyTo = async (slot: Slot, snapshot: ConfigSnapshot) => {
+    const acked = waitFor(
+      slot,
+      (m): m is Extract<FromWorker, { t: 'applied' }> => m.t === 'applied' && m.version === snapshot.version,
+      APPLY_TIMEOUT_MS,
+    )
+    send(slot, { t: 'config', snapshot })
+    await acked
+    slot.applied = Math.max(slot.applied, snapshot.version)
+  }
+
+  try {
+    await Promise.all(Array.from({ length: config.worker_processes }, () => spawn()))
+  } catch (error) {
+    stopping = true
+    for (const slot of slots) slot.worker.process.kill('SIGKILL')
+    throw error
+  }
+
+  return {
+    get addresses() {
+      return addresses
+    },
+    async apply(snapshot) {
+      current = snapshot
+      await Promise.all([...slots].filter((s) => s.applied >= 0).map((slot) => applyTo(slot, snapshot)))
+    },
+    async stats() {
+      const id = ++statsId
+      const answers = await Promise.allSettled(
+        [...slots].map(async (slot) => {
+          const answer = waitFor(
+            slot,
+            (m): m is Extract<FromWorker, { t: 'stats' }> => m.t === 'stats' && m.id === id,
+            2_000,
+          )
+          send(slot, { t: 'stats', id })
+          return (await answer).stats
+        }),
+      )
+      return sumStats(
+        answers
+          .filter((a): a is PromiseFulfilledResult<ProxyStats> => a.status === 'fulfilled')
+          .map((a) => a.value),
+      )
+    },
+    ready: () => slots.size > 0 && [...slots].every((s) => s.applied === current.version),
+    async close(graceMs) {
+      stopping = true
+      await Promise.all(
+        [...slots].map(
+          (slot) =>
+            new Promise<void>((resolve) => {
+              const kill = setTimeout(() => slot.worker.process.kill('SIGKILL'), graceMs + 5_000)
+              slot.worker.once('exit', () => {
+                clearTimeout(kill)
+                resolve()
+              })
+              send(slot, { t: 'shutdown', graceMs })
+            }),
+        ),
+      )
+    },
+  }
+}

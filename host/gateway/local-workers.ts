@@ -1,0 +1,28 @@
+import type { Config } from '../config/index.ts'
+import type { ConfigSnapshot } from '../entities/types.ts'
+import type { Logger } from '../log/index.ts'
+import { createProxyNode } from './proxy-node.ts'
+import type { Workers } from './workers.ts'
+
+/** One proxy in this very process: what tests and embedders use (no crash isolation). */
+export async function startLocalWorkers(
+  config: Config,
+  logger: Logger,
+  nodeId: string,
+  snapshot: ConfigSnapshot,
+): Promise<Workers> {
+  const node = createProxyNode(config, logger, nodeId)
+  node.apply(snapshot)
+  const addresses = await node.listen()
+  return {
+    addresses,
+    async apply(next) {
+      node.apply(next)
+    },
+    async stats() {
+      return node.stats()
+    },
+    ready: () => true,
+    close: (graceMs) => node.close(graceMs),
+  }
+}

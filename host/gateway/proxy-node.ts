@@ -1,0 +1,75 @@
+import { createServer, type Server } from 'node:net'
+import type { Config, ListenAddress } from '../config/index.ts'
+import type { ConfigSnapshot } from '../entities/types.ts'
+import { createAccessLogger, type Logger } from '../log/index.ts'
+import { createProxy, type ProxyStats } from '../proxy/index.ts'
+import { buildRouter } from '../router/index.ts'
+import { VERSION } from './version.ts'
+
+/** The proxy side of one worker: turns snapshots into a router and serves proxy_listen. */
+export interface ProxyNode {
+  /** Builds the router for `snapshot` and swaps it in; the next request uses it. */
+  apply(snapshot: ConfigSnapshot): void
+  /** Starts listening (after the first apply) and returns the bound addresses. */
+  listen(): Promise<ListenAddress[]>
+  stats(): ProxyStats
+  close(graceMs: number): Promise<void>
+}
+
+export function createProxyNode(config: Config, logger: Logger, nodeId: string): ProxyNode {
+  const accessLog = createAccessLogger(config)
+  const proxy = createProxy({
+    router: buildRouter([], []),
+    trustedIps: [...config.trusted_ips],
+    realIpHeader: config.real_ip_header,
+    realIpRecursive: config.real_ip_recursive,
+    clientMaxBodySize: config.client_max_body_size,
+    clientHeaderMaxSize: config.client_header_max_size,
+    clientHeaderMaxCount: config.client_header_max_count,
+    upstreamKeepalivePoolSize: config.upstream_keepalive_pool_size,
+    nodeId,
+    version: VERSION,
+    logger,
+    accessLog: {
+      info: (entry) => accessLog.write(entry as Record<string, unknown>),
+      warn: (entry) => accessLog.write(entry as Record<string, unknown>),
+      error: (entry) => accessLog.write(entry as Record<string, unknown>),
+    },
+  })
+  // One http.Server, fed by one net.Server per address: node:http cannot listen twice.
+  const listeners: Server[] = []
+
+  return {
+    apply(snapshot) {
+      const router = buildRouter(snapshot.routes, snapshot.services)
+      // As Kong does on a rebuild: a route that cannot be routed is reported, the others still work.
+      for (const skipped of router.skipped) {
+        logger.warn({ route: skipped.routeId, reason: skipped.reason }, 'route left out of the router')
+      }
+      proxy.setRouter(router)
+    },
+    async listen() {
+      const bound: ListenAddress[] = []
+      for (const address of config.proxy_listen) {
+        const listener = createServer((socket) => proxy.server.emit('connection', socket))
+        await new Promise<void>((resolve, reject) => {
+          listener.once('error', reject)
+          listener.listen(address.port, address.host, () => resolve())
+        })
+        listeners.push(listener)
+        const info = listener.address()
+        bound.push({ host: address.host, port: typeof info === 'object' && info ? info.port : address.port })
+      }
+      return bound
+    },
+    stats: () => proxy.stats(),
+    async close(graceMs) {
+      // Stop accepting first; a listener's close callback waits for its connections, which the
+      // proxy drains, so it is awaited after.
+      const unbound = listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve())))
+      await proxy.close(graceMs)
+      await Promise.all(unbound)
+      await accessLog.close()
+    },
+  }
+}

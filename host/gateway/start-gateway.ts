@@ -1,0 +1,142 @@
+import { hostname } from 'node:os'
+import { createAdminApp, type NodeInfo } from '../admin/index.ts'
+import type { Config, ListenAddress } from '../config/index.ts'
+import { createEntities, type Entities } from '../entities/index.ts'
+import { createLogger, type Logger } from '../log/index.ts'
+import { createMetrics, createStatusApp } from '../status/index.ts'
+import type { Storage } from '../storage/index.ts'
+import { startClusterWorkers } from './cluster-workers.ts'
+import { startLocalWorkers } from './local-workers.ts'
+import { noPlugins } from './no-plugins.ts'
+import { loadNodeId } from './node-id.ts'
+import { loadDeclarative, openDatabase } from './open-database.ts'
+import { Publisher } from './publisher.ts'
+import { type ServedApp, serveApp } from './serve-app.ts'
+import { VERSION } from './version.ts'
+import type { Workers } from './workers.ts'
+
+export interface GatewayOptions {
+  /** `cluster`: worker_processes proxy processes under this one (the CLI); `local`: the proxy runs in this process (tests, embedding). */
+  workers?: 'cluster' | 'local'
+  logger?: Logger
+}
+
+export interface Gateway {
+  readonly config: Config
+  readonly nodeId: string
+  readonly entities: Entities
+  readonly addresses: { proxy: ListenAddress[]; admin: ListenAddress[]; status: ListenAddress[] }
+  /** Graceful: stop accepting, let in-flight requests finish (at most graceMs), close the database. */
+  stop(graceMs?: number): Promise<void>
+}
+
+/** Starts a whole node: database, Admin API, status listener and proxy workers. */
+export async function startGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
+  const logger = options.logger ?? createLogger(config)
+  const nodeId = loadNodeId(config.prefix)
+  const started: { close(): Promise<void> }[] = []
+  const cleanup = async () => {
+    for (const part of started.reverse()) await part.close().catch(() => {})
+  }
+  try {
+    const storage: Storage = await openDatabase(config, logger)
+    started.push(storage)
+    const entities = createEntities(storage, { plugins: noPlugins })
+    await loadDeclarative(config, entities, logger)
+
+    const initial = await entities.loadSnapshot()
+    let workers: Workers | undefined
+    const publisher = new Publisher(entities, () => workers, initial)
+    const start = options.workers === 'local' ? startLocalWorkers : startClusterWorkers
+    workers = await start(config, logger, nodeId, initial)
+    const proxyWorkers = workers
+    started.push({ close: () => proxyWorkers.close(0) })
+
+    const databaseReachable = () => storage.ping().catch(() => false)
+    const status = async () => ({
+      server: await proxyWorkers.stats(),
+      database: { reachable: await databaseReachable() },
+      configuration_version: publisher.currentVersion,
+    })
+
+    let admin: ServedApp | undefined
+    if (config.admin_listen.length > 0) {
+      const app = createAdminApp({
+        entities,
+        readOnly: config.database === 'off',
+        adminToken: config.admin_token || undefined,
+        logger,
+        nodeInfo: () => nodeInfo(config, nodeId),
+        status,
+        afterWrite: () => publisher.publish(),
+      })
+      admin = await serveApp(app, config.admin_listen)
+      started.push(admin)
+    }
+
+    let statusServer: ServedApp | undefined
+    if (config.status_listen.length > 0) {
+      const metrics = createMetrics({
+        server: async () => ({ ...(await proxyWorkers.stats()) }),
+        databaseReachable,
+        configVersion: () => publisher.currentVersion,
+      })
+      const app = createStatusApp({
+        status,
+        async notReadyReason() {
+          if (!(await databaseReachable())) return 'database is not reachable'
+          if (!proxyWorkers.ready()) return 'not every proxy worker runs the latest configuration'
+          return null
+        },
+        metrics: async () => ({ contentType: metrics.contentType, body: await metrics.metrics() }),
+      })
+      statusServer = await serveApp(app, config.status_listen)
+      started.push(statusServer)
+    }
+
+    logger.notice(
+      {
+        proxy: proxyWorkers.addresses,
+        admin: admin?.addresses ?? [],
+        status: statusServer?.addresses ?? [],
+        database: config.database,
+        workers: options.workers === 'local' ? 1 : config.worker_processes,
+      },
+      `isogate ${VERSION} started`,
+    )
+
+    return {
+      config,
+      nodeId,
+      entities,
+      addresses: {
+        proxy: proxyWorkers.addresses,
+        admin: admin?.addresses ?? [],
+        status: statusServer?.addresses ?? [],
+      },
+      async stop(graceMs = 10_000) {
+        // Listeners that take changes go first, then the proxy drains, then the database closes.
+        await admin?.close()
+        await statusServer?.close()
+        await proxyWorkers.close(graceMs)
+        await storage.close()
+        logger.notice('isogate stopped')
+      },
+    }
+  } catch (error) {
+    await cleanup()
+    throw error
+  }
+}
+
+function nodeInfo(config: Config, nodeId: string): NodeInfo {
+  return {
+    version: VERSION,
+    hostname: hostname(),
+    node_id: nodeId,
+    tagline: 'Welcome to isogate',
+    node_version: process.version,
+    configuration: config,
+    plugins: {},
+  }
+}

@@ -1,0 +1,6 @@
+import { readFileSync } from 'node:fs'
+
+/** The package version, read once (Via header, node info, CLI --version). */
+export const VERSION: string = JSON.parse(
+  readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+).version

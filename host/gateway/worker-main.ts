@@ -1,0 +1,46 @@
+/**
+ * Entry of a cluster worker process: waits for its configuration from the supervisor, serves the
+ * proxy, applies every snapshot it is sent, and exits after a graceful shutdown.
+ */
+import { createLogger } from '../log/index.ts'
+import { createProxyNode, type ProxyNode } from './proxy-node.ts'
+import type { FromWorker, ToWorker } from './worker-messages.ts'
+
+const send = (message: FromWorker) => process.send?.(message)
+let node: ProxyNode | undefined
+
+process.on('message', async (message: ToWorker) => {
+  try {
+    switch (message.t) {
+      case 'init': {
+        const logger = createLogger(message.config)
+        node = createProxyNode(message.config, logger, message.nodeId)
+        node.apply(message.snapshot)
+        send({ t: 'ready', addresses: await node.listen(), version: message.snapshot.version })
+        break
+      }
+      case 'config':
+        node?.apply(message.snapshot)
+        send({ t: 'applied', version: message.snapshot.version })
+        break
+      case 'stats':
+        if (node) send({ t: 'stats', id: message.id, stats: node.stats() })
+        break
+      case 'shutdown':
+        await shutdown(message.graceMs, 0)
+    }
+  } catch (error) {
+    send({ t: 'failed', message: error instanceof Error ? error.message : String(error) })
+    process.exit(1)
+  }
+})
+async function shutdown(graceMs: number, code: number): Promise<never> {
+  await node?.close(graceMs)
+  process.exit(code)
+}
+// A Ctrl-C reaches the whole process group: the supervisor decides, and tells the workers.
+process.on('SIGINT', () => {})
+process.on('SIGTERM', () => void shutdown(10_000, 0))
+// The supervisor is gone (killed): stop serving rather than linger on the port as an orphan.
+process.on('disconnect', () => void shutdown(1_000, 1))
+send({ t: 'hello' })

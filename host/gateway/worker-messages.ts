@@ -1,0 +1,19 @@
+import type { Config, ListenAddress } from '../config/index.ts'
+import type { ConfigSnapshot } from '../entities/types.ts'
+import type { ProxyStats } from '../proxy/index.ts'
+
+/** Messages from the supervisor to a cluster worker. */
+export type ToWorker =
+  | { t: 'init'; config: Config; nodeId: string; snapshot: ConfigSnapshot }
+  | { t: 'config'; snapshot: ConfigSnapshot }
+  | { t: 'stats'; id: number }
+  | { t: 'shutdown'; graceMs: number }
+
+/** Messages from a cluster worker to the supervisor. */
+export type FromWorker =
+  /** The worker's listeners are attached: messages sent before this could be lost. */
+  | { t: 'hello' }
+  | { t: 'ready'; addresses: ListenAddress[]; version: number }
+  | { t: 'applied'; version: number }
+  | { t: 'stats'; id: number; stats: ProxyStats }
+  | { t: 'failed'; message: string }

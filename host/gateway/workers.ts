@@ -1,0 +1,36 @@
+import type { ListenAddress } from '../config/index.ts'
+import type { ConfigSnapshot } from '../entities/types.ts'
+import type { ProxyStats } from '../proxy/index.ts'
+
+/**
+ * The proxy workers as the control side sees them, whether they run in this process (tests,
+ * embedding) or as cluster worker processes: push a snapshot and wait until every worker runs it.
+ */
+export interface Workers {
+  /** Addresses the proxy is bound to (ports resolved when the configuration said 0). */
+  readonly addresses: ListenAddress[]
+  /** Resolves once every live worker has swapped in `snapshot`. */
+  apply(snapshot: ConfigSnapshot): Promise<void>
+  /** Counters summed over all workers. */
+  stats(): Promise<ProxyStats>
+  /** True when every worker has applied the latest snapshot. */
+  ready(): boolean
+  /** Graceful: workers stop accepting, finish in-flight requests (at most graceMs), then exit. */
+  close(graceMs: number): Promise<void>
+}
+
+export function sumStats(all: ProxyStats[]): ProxyStats {
+  const total: ProxyStats = {
+    connections_active: 0,
+    connections_accepted: 0,
+    connections_handled: 0,
+    connections_reading: 0,
+    connections_writing: 0,
+    connections_waiting: 0,
+    total_requests: 0,
+  }
+  for (const stats of all) {
+    for (const key of Object.keys(total) as (keyof ProxyStats)[]) total[key] += stats[key]
+  }
+  return total
+}

@@ -1,0 +1,2 @@
+export { createMetrics, type MetricSources } from './metrics.ts'
+export { createStatusApp, type StatusDeps } from './status-app.ts'

@@ -1,0 +1,6 @@
+export { GLOBAL_NAME } from './build-options.ts'
+export { BundleError, type BundleErrorCode, type BundleErrorLocation, isBundleError } from './bundle-error.ts'
+export { bundlePlugin } from './bundle-plugin.ts'
+export type { SdkLocation } from './sdk-location.ts'
+export { extractSourceMap, type SourceMap } from './source-map.ts'
+export type { BundleOptions, PluginBundle, PluginModules } from './types.ts'

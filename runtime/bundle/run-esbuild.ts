@@ -1,0 +1,64 @@
+import { join } from 'node:path'
+import { build, type OutputFile } from 'esbuild'
+import { bundleFailure, warningLine } from './build-messages.ts'
+import { BUILD_OPTIONS, bundleHash, type InputDigest } from './build-options.ts'
+import { importGuard } from './import-guard.ts'
+import { type BundleRoots, ENTRY_LABEL, labelOf } from './labels.ts'
+import type { SdkLocation } from './sdk-location.ts'
+import { sha256, sourceLoader } from './source-loader.ts'
+import { inlineSourceMap } from './source-map.ts'
+
+export interface BuiltBundle {
+  code: string
+  hash: string
+  inputs: InputDigest[]
+  warnings: string[]
+}
+
+/** Never written: it only names the output so esbuild makes map paths relative to the folder. */
+const OUTFILE = '__isogate_bundle.js'
+
+/** One esbuild run over the generated entry; errors become BundleErrors. */
+export async function runEsbuild(
+  name: string,
+  roots: BundleRoots,
+  sdk: SdkLocation,
+  entry: string,
+): Promise<BuiltBundle> {
+  const digests = new Map<string, string>()
+  let result: Awaited<ReturnType<typeof build<{ write: false; metafile: true }>>>
+  try {
+    result = await build({
+      ...BUILD_OPTIONS,
+      entryPoints: [ENTRY_LABEL],
+      write: false,
+      metafile: true,
+      absWorkingDir: roots.dir,
+      outfile: join(roots.dir, OUTFILE),
+      logLevel: 'silent',
+      plugins: [importGuard({ roots, sdk, entry }), sourceLoader(roots, digests)],
+    })
+  } catch (error) {
+    throw bundleFailure(error, name, roots)
+  }
+  const inputs = Object.keys(result.metafile.inputs).map((key) => {
+    const label = labelOf(key, roots)
+    const digest = label === ENTRY_LABEL ? sha256(entry) : digests.get(label)
+    if (digest === undefined)
+      throw new Error(`plugin ${name}: bundler failure: ${label} was not read by the bundler`)
+    return { label, sha256: digest }
+  })
+  const code = outputText(result.outputFiles, '.js')
+  return {
+    code: inlineSourceMap(code, outputText(result.outputFiles, '.js.map'), roots),
+    hash: bundleHash(inputs),
+    inputs,
+    warnings: result.warnings.map((warning) => warningLine(warning, roots)),
+  }
+}
+
+function outputText(files: OutputFile[], suffix: string): string {
+  const file = files.find((output) => output.path.endsWith(suffix))
+  if (!file) throw new Error(`esbuild produced no ${suffix} output`)
+  return file.text
+}
