@@ -42,6 +42,18 @@ describe('isogate CLI', () => {
     expectOneLineError(bad.stderr, 'bad.conf:2', 'proxy_lisen', 'proxy_listen')
   })
 
+  it('--help describes every command', async () => {
+    const top = await runCli(['--help'], { cwd: dir })
+    expect(top.code).toBe(0)
+    for (const command of ['start', 'stop', 'quit', 'health', 'check', 'migrations', 'config']) {
+      expect(top.stdout).toContain(command)
+    }
+    const start = await runCli(['start', '--help'], { cwd: dir })
+    expect(start.stdout).toContain('--conf <file>')
+    const migrations = await runCli(['migrations', '--help'], { cwd: dir })
+    for (const sub of ['bootstrap', 'up', 'list', 'status']) expect(migrations.stdout).toContain(sub)
+  })
+
   it('start: a bad value stops it with one line naming the key', async () => {
     const result = await runCli(['start'], { cwd: dir, env: { ISOGATE_WORKER_PROCESSES: 'many' } })
     expect(result.code).toBe(1)

@@ -1,3 +1,4 @@
+import { toJsonSchema } from './json-schema.ts'
 import type { EntityCheck, EntitySchema, FieldSchema } from './schema-types.ts'
 
 type Json = Record<string, unknown>
@@ -23,10 +24,18 @@ function cleanField(field: FieldSchema): Json {
 const cleanDefinition = (definition: Record<string, FieldSchema>): Json =>
   Object.fromEntries(Object.entries(definition).map(([name, field]) => [name, cleanField(field)]))
 
-/** Kong's `GET /schemas/{entity}` body: `{ fields: [{name: {...}}, ...] }` (+ `entity_checks` when any). */
-export function toKongSchema(schema: EntitySchema): { fields: Json[]; entity_checks?: EntityCheck[] } {
-  const body: { fields: Json[]; entity_checks?: EntityCheck[] } = {
+/**
+ * Kong's `GET /schemas/{entity}` body: `{ fields: [{name: {...}}, ...] }` (+ `entity_checks` when
+ * any), with the same schema as JSON Schema beside it (SPEC §3).
+ */
+export function toKongSchema(schema: EntitySchema): {
+  fields: Json[]
+  entity_checks?: EntityCheck[]
+  json_schema: Json
+} {
+  const body: { fields: Json[]; entity_checks?: EntityCheck[]; json_schema: Json } = {
     fields: schema.fields.map(cleanDefinition),
+    json_schema: toJsonSchema(schema),
   }
   if (schema.entity_checks?.length) body.entity_checks = structuredClone(schema.entity_checks)
   return body
