@@ -1,9 +1,11 @@
 import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { Command } from 'commander'
+import type { Config } from '../config/index.ts'
 import { exportDeclarative, importDeclarative, readDeclarativeFile, toYaml } from '../declarative/index.ts'
 import { createEntities } from '../entities/index.ts'
 import { UserError } from '../errors/index.ts'
-import { noPlugins } from '../gateway/no-plugins.ts'
+import { loadPluginCatalog, pluginRegistry } from '../plugins/index.ts'
 import { migrationsBootstrap, migrationsStatus, openStorage } from '../storage/index.ts'
 import { type ConfOptions, configFrom, withConfOptions } from './options.ts'
 import { runAction } from './run-action.ts'
@@ -14,11 +16,12 @@ const print = (line: string) => process.stdout.write(`${line}\n`)
  * `config parse` checks a file as thoroughly as an import would (field rules, references,
  * uniqueness) by importing it into a throw-away in-memory database.
  */
-async function checkDeclarative(file: string): Promise<void> {
+async function checkDeclarative(file: string, config: Config): Promise<void> {
+  const plugins = await registryFor(config)
   const storage = await openStorage({ dialect: 'sqlite', path: ':memory:' })
   try {
     await migrationsBootstrap(storage)
-    const entities = createEntities(storage, { plugins: noPlugins })
+    const entities = createEntities(storage, { plugins })
     await importDeclarative(entities, await readDeclarativeFile(file, entities))
   } finally {
     await storage.close()
@@ -42,7 +45,12 @@ async function openEntities(options: ConfOptions) {
       'the database is not up to date; run `isogate migrations bootstrap` (or `up`) first',
     )
   }
-  return { storage, entities: createEntities(storage, { plugins: noPlugins }) }
+  return { storage, entities: createEntities(storage, { plugins: await registryFor(config) }) }
+}
+
+/** Plugin configs in a file are validated against the plugins this configuration loads. */
+async function registryFor(config: Config) {
+  return pluginRegistry(await loadPluginCatalog(config, { cacheDir: join(config.prefix, 'bundles') }))
 }
 
 export function configCommand(): Command {
@@ -53,8 +61,8 @@ export function configCommand(): Command {
         .description('check a declarative configuration file without touching the database')
         .argument('<file>')
         .action(
-          runAction(async (file: string) => {
-            await checkDeclarative(file)
+          runAction(async (file: string, options: ConfOptions) => {
+            await checkDeclarative(file, configFrom(options))
             print('parse successful')
           }),
         ),

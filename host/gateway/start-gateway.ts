@@ -1,13 +1,20 @@
 import { hostname } from 'node:os'
+import { join } from 'node:path'
 import { createAdminApp, type NodeInfo } from '../admin/index.ts'
 import type { Config, ListenAddress } from '../config/index.ts'
 import { createEntities, type Entities } from '../entities/index.ts'
 import { createLogger, type Logger } from '../log/index.ts'
+import {
+  checkPluginsInUse,
+  loadPluginCatalog,
+  nodePlugins,
+  type PluginCatalog,
+  pluginRegistry,
+} from '../plugins/index.ts'
 import { createMetrics, createStatusApp } from '../status/index.ts'
 import type { Storage } from '../storage/index.ts'
 import { startClusterWorkers } from './cluster-workers.ts'
 import { startLocalWorkers } from './local-workers.ts'
-import { noPlugins } from './no-plugins.ts'
 import { loadNodeId } from './node-id.ts'
 import { loadDeclarative, openDatabase } from './open-database.ts'
 import { Publisher } from './publisher.ts'
@@ -39,12 +46,15 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     for (const part of started.reverse()) await part.close().catch(() => {})
   }
   try {
+    const catalog = await loadPluginCatalog(config, { cacheDir: join(config.prefix, 'bundles') })
+    for (const warning of catalog.warnings) logger.warn(warning)
     const storage: Storage = await openDatabase(config, logger)
     started.push(storage)
-    const entities = createEntities(storage, { plugins: noPlugins })
+    const entities = createEntities(storage, { plugins: pluginRegistry(catalog) })
     await loadDeclarative(config, entities, logger)
 
     const initial = await entities.loadSnapshot()
+    checkPluginsInUse(initial, catalog)
     let workers: Workers | undefined
     const publisher = new Publisher(entities, () => workers, initial)
     const start = options.workers === 'local' ? startLocalWorkers : startClusterWorkers
@@ -66,7 +76,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         readOnly: config.database === 'off',
         adminToken: config.admin_token || undefined,
         logger,
-        nodeInfo: () => nodeInfo(config, nodeId),
+        nodeInfo: () => nodeInfo(config, nodeId, catalog),
+        pluginSchema: (name) => catalog.pluginSchema(name),
         status,
         afterWrite: () => publisher.publish(),
       })
@@ -129,7 +140,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   }
 }
 
-function nodeInfo(config: Config, nodeId: string): NodeInfo {
+function nodeInfo(config: Config, nodeId: string, catalog: PluginCatalog): NodeInfo {
   return {
     version: VERSION,
     hostname: hostname(),
@@ -137,6 +148,6 @@ function nodeInfo(config: Config, nodeId: string): NodeInfo {
     tagline: 'Welcome to isogate',
     node_version: process.version,
     configuration: config,
-    plugins: {},
+    plugins: nodePlugins(catalog),
   }
 }

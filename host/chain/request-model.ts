@@ -1,0 +1,39 @@
+import type { Headers, RequestState } from '../../runtime/protocol.ts'
+
+/** A gateway-made response a plugin asked for (kong.response.exit / error). */
+export interface ExitResponse {
+  status: number
+  body: Buffer | null
+  headers: Headers
+}
+
+/**
+ * The host's view of one request while its plugins run: the readable state the isolates get
+ * (`state`) plus what plugins changed that only the host acts on (upstream target, retries,
+ * timeouts, body, response headers set before the response exists). Mutations from every
+ * isolate are applied here, in order, after validation.
+ */
+export class RequestModel {
+  readonly state: RequestState
+  /** kong.service.setTarget */
+  target: { host: string; port: number } | null = null
+  retries: number | null = null
+  timeouts: { connect: number; write: number; read: number } | null = null
+  /** kong.service.request.setRawBody: replaces the client's body upstream. */
+  upstreamBody: Buffer | null = null
+  /** kong.response.* called before there is a response (rewrite/access): applied to it later. */
+  readonly pendingResponse: { status: number | null; headers: Headers; cleared: Set<string> } = {
+    status: null,
+    headers: {},
+    cleared: new Set(),
+  }
+  exit: ExitResponse | null = null
+  /** bodyFilter: the replacement for the current chunk. */
+  chunk: Buffer | null = null
+  /** Isolate keys that have received the full state of this request (later calls get deltas). */
+  readonly seenBy = new Set<string>()
+
+  constructor(state: RequestState) {
+    this.state = state
+  }
+}

@@ -1,0 +1,266 @@
+/**
+ * The bridge protocol between the host and plugin isolates (DESIGN.md, "one message per phase").
+ * Types only: imported by host code and by the in-isolate prelude (`*.isolate.ts`) alike.
+ *
+ * Every message is a JSON string copied across the boundary: nothing else ever crosses (no
+ * ivm.Reference, no host object, no promise). The host knows which isolate, plugin and request a
+ * call is for from the call it made; nothing in a result message is trusted as identity.
+ *
+ * One phase call = one synchronous crossing (`call`). A handler that returns a promise leaves the
+ * call `pending`; V8 runs the isolate's microtasks when the crossing returns, so a second crossing
+ * (`resume`, with any I/O results) collects the outcome. Handlers that await host I/O (body, db,
+ * cache) report it in `io`; the host performs it asynchronously and answers with `resume`.
+ */
+
+export type PhaseName =
+  | 'initWorker'
+  | 'configure'
+  | 'rewrite'
+  | 'access'
+  | 'response'
+  | 'headerFilter'
+  | 'bodyFilter'
+  | 'log'
+
+/** Phases that run for one request, in order. */
+export const REQUEST_PHASES = ['rewrite', 'access', 'response', 'headerFilter', 'bodyFilter', 'log'] as const
+export type RequestPhase = (typeof REQUEST_PHASES)[number]
+
+/** A header list as node:http gives it: lower-cased name → value or values. */
+export type Headers = Record<string, string | string[]>
+
+export interface RouteInfo {
+  id: string
+  name: string | null
+  paths: string[] | null
+  hosts: string[] | null
+  methods: string[] | null
+  protocols: string[]
+  tags: string[] | null
+  ws_id: string
+}
+
+export interface ServiceInfo {
+  id: string
+  name: string | null
+  protocol: string
+  host: string
+  port: number
+  path: string | null
+  retries: number
+  connect_timeout: number
+  write_timeout: number
+  read_timeout: number
+  tags: string[] | null
+  ws_id: string
+}
+
+/** What the PDK's getters read, copied into the isolate once per request (then deltas). */
+export interface RequestState {
+  id: string
+  /** Date.now() when the request arrived. */
+  startedAt: number
+  scheme: 'http' | 'https'
+  host: string
+  port: number
+  method: string
+  /** Raw path as received, without the query string. */
+  path: string
+  /** Raw query string without '?' ('' when none). */
+  rawQuery: string
+  headers: Headers
+  client: { ip: string; port: number; forwardedIp: string; forwardedPort: number; protocol: 'http' | 'https' }
+  route: RouteInfo | null
+  service: ServiceInfo | null
+  uriCaptures: Record<string, string> | null
+  /** Workspace the request runs in (the route's). */
+  workspace: { id: string; name: string }
+  consumer: Record<string, unknown> | null
+  credential: Record<string, unknown> | null
+  /** kong.ctx.shared: shared by every plugin of the request, carried by the host between isolates. */
+  shared: Record<string, unknown>
+  /**
+   * Method, path and query the upstream request will use, as plugins have set them so far.
+   * Header changes go to `headers` itself: as in Kong (nginx), kong.service.request.setHeader is
+   * seen by later kong.request.getHeader calls. The same holds for setMethod (→ `method`) and
+   * setRawQuery/setQuery/clearQueryArg (→ `rawQuery`): nginx changes the request itself, so
+   * kong.request.getMethod/getRawQuery/getQuery see the new values. setPath changes only
+   * `upstream.path` (kong.request.getPath keeps the client's path, as in Kong).
+   */
+  upstream: {
+    method: string
+    path: string
+    rawQuery: string
+    /** The path prefix the router stripped (kong.request.getForwardedPrefix), when any. */
+    prefix?: string | null
+  }
+  /** Set from headerFilter on: the response being sent. */
+  response: {
+    status: number
+    headers: Headers
+    /** 'service' (from the upstream), 'exit' (a plugin's exit), 'error' (gateway error). */
+    source: 'service' | 'exit' | 'error'
+  } | null
+  /**
+   * The upstream's response for kong.service.response: from the `response` phase on whenever the
+   * request was proxied; `body` (UTF-8 text) when buffered, else null (then
+   * kong.service.response.getRawBody asks the host with `service.response.getRawBody`).
+   */
+  serviceResponse: { status: number; headers: Headers; body: string | null } | null
+  /** The client's HTTP version (1, 1.1, 2); 1.1 when absent. */
+  httpVersion?: number
+  /** The client's request body as UTF-8 text, when the host has already read it (saves an I/O round). */
+  rawBody?: string
+  /** For kong.log.serialize in the log phase: sizes in bytes and latencies in ms. */
+  logInfo?: {
+    requestSize: number
+    responseSize: number
+    latencies: { kong: number; proxy: number; request: number }
+  }
+}
+
+/** Host → isolate: run one phase for the listed plugin instances, in order, stopping at an exit. */
+export interface PhaseCall {
+  kind: 'call'
+  /** Sequence number of this crossing in this isolate; results echo it. */
+  seq: number
+  phase: PhaseName
+  /** Per-request state key inside the isolate (the host's request id). */
+  rid: string
+  /** Plugin instances to run: plugin name and the id of its config (configs travel in `configure`). */
+  run: { plugin: string; config: string }[]
+  /** Full state on the first call of a request in this isolate. */
+  state?: RequestState
+  /** Changes since the last call of this request in this isolate. */
+  delta?: Partial<RequestState>
+  /** bodyFilter: the chunk (base64) and whether it is the last one. */
+  chunk?: { data: string; eof: boolean }
+  /** The isolate may forget this request after this call (its last phase). */
+  last: boolean
+  /** Requests the isolate may forget (ended without reaching their last phase). */
+  drop?: string[]
+  /** Remaining CPU budget per plugin, ms (informational: the host enforces it). */
+  budgetMs: number
+}
+
+/** Host → isolate: configuration of plugin instances (Kong's `configure` phase input). */
+export interface ConfigureCall {
+  kind: 'configure'
+  seq: number
+  plugin: string
+  /** Every config of this plugin in this isolate's workspace, by config id (the plugin entity id). */
+  configs: Record<string, Record<string, unknown>>
+}
+
+/** Host → isolate: results of I/O a pending call asked for. */
+export interface ResumeCall {
+  kind: 'resume'
+  seq: number
+  /** The pending call being resumed. */
+  pending: number
+  io: IoResult[]
+}
+
+/**
+ * Host → isolate, once after the prelude and the plugin bundles are evaluated: what the PDK needs
+ * that does not change per request.
+ */
+export interface InitCall {
+  kind: 'init'
+  seq: number
+  node: { id: string; hostname: string; version: string }
+  workspace: { id: string; name: string }
+  /** CIDRs of `trusted_ips`, for kong.ip.isTrusted and the forwarded getters. */
+  trustedIps: string[]
+}
+
+export type HostMessage = InitCall | PhaseCall | ConfigureCall | ResumeCall
+
+/**
+ * One host I/O operation a handler awaits. Arguments and answers by `op`:
+ * - `request.getRawBody`, `[]` → the client's request body as a UTF-8 string (error text when it
+ *   cannot be read, e.g. too large);
+ * - `service.response.getRawBody`, `[]` → the buffered upstream body as a UTF-8 string;
+ * - `db`, `[entity, method, ...args]` → a row (plain object) or null. kong.client.loadConsumer
+ *   sends `['consumers', 'select', { id }]` and `['consumers', 'selectByUsername', username]`.
+ * An `ok: false` answer rejects the plugin's promise with a PDKError carrying `error`.
+ */
+export interface IoRequest {
+  id: number
+  op:
+    | 'request.getRawBody'
+    | 'service.response.getRawBody'
+    | 'db'
+    | 'cache.get'
+    | 'cache.invalidate'
+    | 'cache.probe'
+    | 'crypto'
+  args: unknown[]
+}
+
+export type IoResult = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string }
+
+/** One PDK setter call, in the order the plugins made them. The host validates each. */
+export type Mutation =
+  | { op: 'service.request.setHeader' | 'service.request.addHeader'; name: string; value: string | string[] }
+  | { op: 'service.request.clearHeader'; name: string }
+  | { op: 'service.request.setHeaders'; headers: Headers }
+  | { op: 'service.request.setScheme'; scheme: 'http' | 'https' }
+  | { op: 'service.request.setMethod'; method: string }
+  | { op: 'service.request.setPath'; path: string }
+  | { op: 'service.request.setRawQuery'; query: string }
+  | { op: 'service.request.setRawBody'; body: string; base64: boolean }
+  | { op: 'service.setTarget'; host: string; port: number }
+  | { op: 'service.setRetries'; retries: number }
+  | { op: 'service.setTimeouts'; connect: number; write: number; read: number }
+  | { op: 'response.setStatus'; status: number }
+  | { op: 'response.setHeader' | 'response.addHeader'; name: string; value: string | string[] }
+  | { op: 'response.clearHeader'; name: string }
+  | { op: 'response.setHeaders'; headers: Headers }
+  /**
+   * bodyFilter: `body` is the rest of the response body; the host sends it (also carried as
+   * `chunk`) and ends the body there, discarding later upstream chunks (Kong sets eof).
+   */
+  | { op: 'response.setRawBody'; body: string; base64: boolean }
+  | {
+      op: 'client.authenticate'
+      consumer: Record<string, unknown> | null
+      credential: Record<string, unknown> | null
+    }
+
+export interface PluginOutcome {
+  plugin: string
+  config: string
+  /** ok: returned; exit: called kong.response.exit/error; error: threw (or a PDK misuse). */
+  status: 'ok' | 'exit' | 'error'
+  /** For `error`: message and stack as the plugin produced them (stack mapped by the host). */
+  error?: { message: string; stack: string | null }
+  /** kong.log.* lines of this plugin in this phase. */
+  logs?: { level: string; message: string }[]
+}
+
+/**
+ * Isolate → host: the outcome of a call or resume. A pending result carries only `seq`,
+ * `pending` and `io` (outcomes and mutations empty); the final one carries the whole call: every
+ * outcome, every mutation in call order, exit, shared and chunk. After a resume that delivered
+ * I/O results the call is usually still pending with no new `io` (the awaiting code runs when the
+ * crossing returns): resume again with `io: []`.
+ */
+export interface PhaseResult {
+  seq: number
+  /** Still running: the handler awaits; `io` lists host I/O it needs now (may be empty). */
+  pending?: number
+  io?: IoRequest[]
+  outcomes: PluginOutcome[]
+  mutations: Mutation[]
+  exit?: { status: number; body: string | null; base64: boolean; headers: Headers | null }
+  /** New kong.ctx.shared when a plugin changed it. */
+  shared?: Record<string, unknown>
+  /** bodyFilter: the chunk to send instead (base64), when a plugin replaced it. */
+  chunk?: string
+  /**
+   * The message could not be processed (malformed, unknown pending id, no state for the request):
+   * a host bug, reported instead of an exception escaping the isolate. Nothing ran.
+   */
+  fault?: string
+}
