@@ -1,14 +1,52 @@
 /**
- * What plugin authors import as `isogate/sdk`. The plugin runtime (isolates, PDK bridge) arrives
- * with the plugin runtime milestone; this module already fixes the shape of a plugin's files.
+ * What plugin authors import as `isogate/sdk`: types only (a plugin's files and the PDK each
+ * phase receives). Nothing here may import outside `sdk/`: it is bundled into plugins.
  */
-
-/** `schema.ts` of a plugin: its name and the JSON Schema of its `config`. */
-export interface PluginSchema {
-  name: string
-  config: Record<string, unknown>
-  /** Kong's scoping restrictions. */
-  noConsumer?: boolean
-  noRoute?: boolean
-  noService?: boolean
-}
+export type {
+  BaseLog,
+  ClientAddresses,
+  ClientAuthenticate,
+  ClientIdentity,
+  Ctx,
+  Ip,
+  LogPhaseLog,
+  Node,
+  RequestLog,
+  Router,
+} from './context.ts'
+export type {
+  AccessKong,
+  BodyFilterKong,
+  ConfigureKong,
+  HeaderFilterKong,
+  InitWorkerKong,
+  KongByPhase,
+  LogKong,
+  ResponseKong,
+  RewriteKong,
+} from './phases.ts'
+export type { Plugin } from './plugin.ts'
+export type { RequestBodyReaders, RequestReaders, RequestWithBody } from './request.ts'
+export type { ResponseBodyFilter, ResponseExits, ResponseReaders, ResponseWriters } from './response.ts'
+export type { PluginSchema } from './schema.ts'
+export type {
+  AccessService,
+  LaterService,
+  RewriteService,
+  ServiceRequestSetters,
+  ServiceResponseReaders,
+} from './service.ts'
+export type {
+  BodyMimeType,
+  ConsumerEntity,
+  Entity,
+  HeaderInput,
+  HeaderMap,
+  HeaderValue,
+  HttpMethod,
+  QueryArgs,
+  QueryInput,
+  QueryValue,
+  RouteEntity,
+  ServiceEntity,
+} from './values.ts'

@@ -85,6 +85,8 @@ export function applyMutations(model: RequestModel, mutations: readonly Mutation
       case 'service.request.setMethod':
         if (!/^[A-Z]+$/.test(m.method))
           throw new MutationRefused('method', `invalid method ${JSON.stringify(m.method)}`)
+        // nginx semantics: the client request itself changes, so later getters see it too.
+        state.method = m.method
         state.upstream.method = m.method
         break
       case 'service.request.setPath':
@@ -95,7 +97,13 @@ export function applyMutations(model: RequestModel, mutations: readonly Mutation
         break
       case 'service.request.setRawQuery':
         if (/[\s#]/.test(m.query)) throw new MutationRefused('query', 'query may not contain whitespace or #')
+        state.rawQuery = m.query
         state.upstream.rawQuery = m.query
+        break
+      case 'service.request.setScheme':
+        if (m.scheme !== 'http' && m.scheme !== 'https')
+          throw new MutationRefused('scheme', 'scheme must be http or https')
+        model.scheme = m.scheme
         break
       case 'service.request.setRawBody':
         model.upstreamBody = body(m.body, m.base64)

@@ -18,6 +18,8 @@ export class RequestModel {
   /** kong.service.setTarget */
   target: { host: string; port: number } | null = null
   retries: number | null = null
+  /** kong.service.request.setScheme */
+  scheme: 'http' | 'https' | null = null
   timeouts: { connect: number; write: number; read: number } | null = null
   /** kong.service.request.setRawBody: replaces the client's body upstream. */
   upstreamBody: Buffer | null = null

@@ -4,6 +4,7 @@ import { checkCommand } from './check.ts'
 import { configCommand } from './config-command.ts'
 import { healthCommand } from './health.ts'
 import { migrationsCommand } from './migrations.ts'
+import { pluginCommand } from './plugin-command.ts'
 import { startCommand } from './start.ts'
 import { stopCommand } from './stop.ts'
 
@@ -22,5 +23,6 @@ export function buildProgram(): Command {
   program.addCommand(checkCommand())
   program.addCommand(migrationsCommand())
   program.addCommand(configCommand())
+  program.addCommand(pluginCommand())
   return program
 }

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url'
 import type { Config, ListenAddress } from '../config/index.ts'
 import type { ConfigSnapshot } from '../entities/types.ts'
 import type { Logger } from '../log/index.ts'
+import { catalogData, type PluginCatalog } from '../plugins/index.ts'
 import type { ProxyStats } from '../proxy/index.ts'
 import type { FromWorker, ToWorker } from './worker-messages.ts'
 import { sumStats, type Workers } from './workers.ts'
@@ -27,7 +28,9 @@ export async function startClusterWorkers(
   logger: Logger,
   nodeId: string,
   initial: ConfigSnapshot,
+  catalog: PluginCatalog,
 ): Promise<Workers> {
+  const plugins = catalogData(catalog)
   cluster.setupPrimary({ exec: WORKER_MAIN, execArgv: process.execArgv, silent: false })
   const slots = new Set<Slot>()
   let current = initial
@@ -81,7 +84,7 @@ export async function startClusterWorkers(
       (m): m is Extract<FromWorker, { t: 'ready' }> => m.t === 'ready',
       30_000,
     )
-    send(slot, { t: 'init', config, nodeId, snapshot })
+    send(slot, { t: 'init', config, nodeId, snapshot, plugins })
     const ready = await readySignal
     slot.applied = snapshot.version
     addresses = ready.addresses

@@ -1,6 +1,7 @@
 import type { Config } from '../config/index.ts'
 import type { ConfigSnapshot } from '../entities/types.ts'
 import type { Logger } from '../log/index.ts'
+import type { PluginCatalog } from '../plugins/index.ts'
 import { createProxyNode } from './proxy-node.ts'
 import type { Workers } from './workers.ts'
 
@@ -10,8 +11,9 @@ export async function startLocalWorkers(
   logger: Logger,
   nodeId: string,
   snapshot: ConfigSnapshot,
+  catalog: PluginCatalog,
 ): Promise<Workers> {
-  const node = createProxyNode(config, logger, nodeId)
+  const node = createProxyNode(config, logger, nodeId, catalog)
   node.apply(snapshot)
   const addresses = await node.listen()
   return {

@@ -1,10 +1,35 @@
 import { createServer, type Server } from 'node:net'
+import { hostname } from 'node:os'
+import { BRIDGE_LIMITS } from '../../runtime/isolate/index.ts'
+import { WorkerPlugins } from '../chain/index.ts'
 import type { Config, ListenAddress } from '../config/index.ts'
 import type { ConfigSnapshot } from '../entities/types.ts'
 import { createAccessLogger, type Logger } from '../log/index.ts'
+import type { PluginCatalog } from '../plugins/index.ts'
 import { createProxy, type ProxyStats } from '../proxy/index.ts'
 import { buildRouter } from '../router/index.ts'
+import { processWatchdog } from './process-watchdog.ts'
 import { VERSION } from './version.ts'
+
+/** The plugin runtime of this worker, with one crossing watchdog for the process. */
+function workerPlugins(
+  config: Config,
+  logger: Logger,
+  nodeId: string,
+  catalog: PluginCatalog,
+): WorkerPlugins {
+  return new WorkerPlugins(catalog, {
+    isolation: config.isolation,
+    memoryMb: config.isolate_memory_mb,
+    cpuMs: config.plugin_cpu_ms,
+    wallMs: config.plugin_wall_ms,
+    node: { id: nodeId, hostname: hostname(), version: VERSION },
+    trustedIps: [...config.trusted_ips],
+    maxBodyBytes: config.client_max_body_size || BRIDGE_LIMITS.bodyChars,
+    logger,
+    watchdog: processWatchdog(),
+  })
+}
 
 /** The proxy side of one worker: turns snapshots into a router and serves proxy_listen. */
 export interface ProxyNode {
@@ -16,8 +41,14 @@ export interface ProxyNode {
   close(graceMs: number): Promise<void>
 }
 
-export function createProxyNode(config: Config, logger: Logger, nodeId: string): ProxyNode {
+export function createProxyNode(
+  config: Config,
+  logger: Logger,
+  nodeId: string,
+  catalog: PluginCatalog,
+): ProxyNode {
   const accessLog = createAccessLogger(config)
+  const plugins = catalog.plugins.length > 0 ? workerPlugins(config, logger, nodeId, catalog) : null
   const proxy = createProxy({
     router: buildRouter([], []),
     trustedIps: [...config.trusted_ips],
@@ -30,6 +61,7 @@ export function createProxyNode(config: Config, logger: Logger, nodeId: string):
     nodeId,
     version: VERSION,
     logger,
+    ...(plugins ? { plugins } : {}),
     accessLog: {
       info: (entry) => accessLog.write(entry as Record<string, unknown>),
       warn: (entry) => accessLog.write(entry as Record<string, unknown>),
@@ -46,6 +78,8 @@ export function createProxyNode(config: Config, logger: Logger, nodeId: string):
       for (const skipped of router.skipped) {
         logger.warn({ route: skipped.routeId, reason: skipped.reason }, 'route left out of the router')
       }
+      // Chains first: a request routed by the new router must find its plugins in the new chains.
+      plugins?.apply(snapshot)
       proxy.setRouter(router)
     },
     async listen() {
@@ -68,6 +102,7 @@ export function createProxyNode(config: Config, logger: Logger, nodeId: string):
       // proxy drains, so it is awaited after.
       const unbound = listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve())))
       await proxy.close(graceMs)
+      plugins?.dispose()
       await Promise.all(unbound)
       await accessLog.close()
     },

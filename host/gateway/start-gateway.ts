@@ -58,7 +58,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     let workers: Workers | undefined
     const publisher = new Publisher(entities, () => workers, initial)
     const start = options.workers === 'local' ? startLocalWorkers : startClusterWorkers
-    workers = await start(config, logger, nodeId, initial)
+    workers = await start(config, logger, nodeId, initial, catalog)
     const proxyWorkers = workers
     started.push({ close: () => proxyWorkers.close(0) })
 

@@ -3,6 +3,7 @@
  * proxy, applies every snapshot it is sent, and exits after a graceful shutdown.
  */
 import { createLogger } from '../log/index.ts'
+import { catalogFromData } from '../plugins/index.ts'
 import { createProxyNode, type ProxyNode } from './proxy-node.ts'
 import type { FromWorker, ToWorker } from './worker-messages.ts'
 
@@ -14,7 +15,7 @@ process.on('message', async (message: ToWorker) => {
     switch (message.t) {
       case 'init': {
         const logger = createLogger(message.config)
-        node = createProxyNode(message.config, logger, message.nodeId)
+        node = createProxyNode(message.config, logger, message.nodeId, catalogFromData(message.plugins))
         node.apply(message.snapshot)
         send({ t: 'ready', addresses: await node.listen(), version: message.snapshot.version })
         break

@@ -1,10 +1,11 @@
 import type { Config, ListenAddress } from '../config/index.ts'
 import type { ConfigSnapshot } from '../entities/types.ts'
+import type { CatalogData } from '../plugins/index.ts'
 import type { ProxyStats } from '../proxy/index.ts'
 
 /** Messages from the supervisor to a cluster worker. */
 export type ToWorker =
-  | { t: 'init'; config: Config; nodeId: string; snapshot: ConfigSnapshot }
+  | { t: 'init'; config: Config; nodeId: string; snapshot: ConfigSnapshot; plugins: CatalogData }
   | { t: 'config'; snapshot: ConfigSnapshot }
   | { t: 'stats'; id: number }
   | { t: 'shutdown'; graceMs: number }

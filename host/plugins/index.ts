@@ -1,4 +1,5 @@
 export { buildChains } from './build-chains.ts'
+export { type CatalogData, catalogData, catalogFromData } from './catalog-data.ts'
 export type {
   Candidate,
   ChainEntry,

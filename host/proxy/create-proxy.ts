@@ -4,6 +4,7 @@ import type { Router } from '../router/index.ts'
 import { createClientErrorHandler } from './client-errors.ts'
 import { ConnectionStats } from './connection-stats.ts'
 import { createRequestHandler } from './handle-request.ts'
+import type { PluginHooks } from './plugin-hooks.ts'
 import { createRealIp } from './real-ip.ts'
 import type { GatewayProxy, ProxyOptions } from './types.ts'
 import { UpstreamPools } from './upstream-pools.ts'
@@ -25,6 +26,7 @@ export function createProxy(options: ProxyOptions): GatewayProxy {
   const stats = new ConnectionStats()
   const pools = new UpstreamPools(options.upstreamKeepalivePoolSize)
   let router: Router = options.router
+  let plugins: PluginHooks | null = options.plugins ?? null
   let closing = false
   let closed: Promise<void> | null = null
 
@@ -51,6 +53,7 @@ export function createProxy(options: ProxyOptions): GatewayProxy {
     createRequestHandler({
       options,
       router: () => router,
+      plugins: () => plugins,
       realIp,
       stats,
       pools,
@@ -75,6 +78,9 @@ export function createProxy(options: ProxyOptions): GatewayProxy {
     server,
     setRouter(next) {
       router = next
+    },
+    setPlugins(next) {
+      plugins = next
     },
     stats: () => stats.snapshot(),
     close(graceMs = DEFAULT_GRACE_MS) {

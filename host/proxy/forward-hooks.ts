@@ -1,6 +1,7 @@
 import type { ConnectionStats } from './connection-stats.ts'
 import type { ForwardHooks } from './forward-upstream.ts'
 import { sendJsonError } from './gateway-response.ts'
+import { jsonAnswer, sendAnswer } from './plugin-answer.ts'
 import { REQUEST_ID_HEADER } from './request-headers.ts'
 import { downstreamHeaders, PROXY_LATENCY_HEADER, UPSTREAM_LATENCY_HEADER } from './response-headers.ts'
 import type { ProxyLogger } from './types.ts'
@@ -26,8 +27,12 @@ export function createForwardHooks({ server, stats, logger, closing }: HookDeps)
     },
 
     responseHeaders(ctx, plan, upstream) {
+      return downstreamHeaders(upstream, this.downstreamInfo(ctx, plan))
+    },
+
+    downstreamInfo(ctx, plan) {
       const attemptAt = ctx.attemptAt ?? ctx.startedAt
-      return downstreamHeaders(upstream, {
+      return {
         via,
         server,
         requestId: ctx.requestId,
@@ -36,7 +41,7 @@ export function createForwardHooks({ server, stats, logger, closing }: HookDeps)
         trailers: plan.trailers,
         // An upstream that answers before reading the whole body leaves the rest unread: close.
         close: closing() || (plan.hasBody && !ctx.req.complete),
-      })
+      }
     },
 
     // Kong's error page for a failed proxy attempt: still a proxied response, so proxy/upstream latencies.
@@ -69,7 +74,9 @@ export function createForwardHooks({ server, stats, logger, closing }: HookDeps)
       ]
       // An unread request body would desynchronise the connection (and 413 means we stopped reading).
       const close = status === 413 || (plan.hasBody && !ctx.req.complete) || closing()
-      sendJsonError(ctx.res, status, message, headers, close)
+      if (ctx.plugin !== null)
+        void sendAnswer(ctx.plugin, jsonAnswer(status, message), 'error', headers, close)
+      else sendJsonError(ctx.res, status, message, headers, close)
     },
   }
 }

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import type { Dispatcher } from 'undici'
 import type { RequestContext } from './request-context.ts'
+import type { DownstreamInfo } from './response-headers.ts'
 import { errorCode, isIdempotent, isRetriable, ProxyAbort } from './upstream-errors.ts'
 import type { PoolLease, PoolTarget, UpstreamPools } from './upstream-pools.ts'
 
@@ -11,7 +12,10 @@ export interface ForwardPlan {
   /** Path and query to request upstream. */
   path: string
   headers: string[]
+  /** A body goes upstream: the client's, streamed, or `body` when set. */
   hasBody: boolean
+  /** Replaces the client's body (plugins read or set it); its length is in `headers`. */
+  body: Buffer | null
   retries: number
   readTimeout: number
   writeTimeout: number
@@ -30,8 +34,22 @@ export interface ForwardHooks {
   bodyReceived(ctx: RequestContext): void
   /** Client response headers for the upstream's (called once, before writeHead). */
   responseHeaders(ctx: RequestContext, plan: ForwardPlan, upstream: IncomingHttpHeaders): string[]
+  /** What the gateway adds to a proxied response (latencies, Via, request id, close). */
+  downstreamInfo(ctx: RequestContext, plan: ForwardPlan): DownstreamInfo
   /** Nothing was sent to the client yet and the exchange failed for good: answer an error. */
   failed(ctx: RequestContext, plan: ForwardPlan, code: string, err: Error): void
+}
+
+/**
+ * Takes over the client response of a request with plugins (filters or buffering). It receives
+ * undici's callbacks once the upstream's final status arrived (the exchange already checked it).
+ */
+export interface ResponseSink {
+  /** The client response is decided: a failure from now on cuts the connection (no retry, no error answer). */
+  readonly committed: boolean
+  start(controller: Dispatcher.DispatchController, status: number, headers: IncomingHttpHeaders): void
+  data(controller: Dispatcher.DispatchController, chunk: Buffer): void
+  end(trailers: IncomingHttpHeaders): void
 }
 
 /**
@@ -55,6 +73,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
     private readonly plan: ForwardPlan,
     private readonly pools: UpstreamPools,
     private readonly hooks: ForwardHooks,
+    private readonly sink: ResponseSink | null = null,
   ) {}
 
   start(): void {
@@ -75,7 +94,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   }
 
   onResponseStart(
-    _controller: Dispatcher.DispatchController,
+    controller: Dispatcher.DispatchController,
     status: number,
     headers: IncomingHttpHeaders,
   ): void {
@@ -83,10 +102,18 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
     if (status < 200 || this.finished) return
     const { ctx } = this
     ctx.upstreamDoneAt = performance.now()
+    if (this.sink !== null) {
+      this.sink.start(controller, status, headers)
+      return
+    }
     ctx.res.writeHead(status, this.hooks.responseHeaders(ctx, this.plan, headers))
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.sink !== null) {
+      this.sink.data(controller, chunk)
+      return
+    }
     const res = this.ctx.res
     if (res.write(chunk) || controller.paused) return
     // The client is slower than the upstream: pause undici until the client drains.
@@ -98,9 +125,13 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   onResponseEnd(_controller: Dispatcher.DispatchController, trailers: IncomingHttpHeaders): void {
     if (this.finished) return
     this.done()
+    if (this.sink !== null) {
+      this.sink.end(trailers)
+      return
+    }
     const res = this.ctx.res
     if (this.plan.trailers) {
-      const flat = flatten(trailers)
+      const flat = flattenTrailers(trailers)
       if (flat !== null) res.addTrailers(flat)
     }
     res.end()
@@ -122,7 +153,11 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
       path: plan.path,
       headers: plan.headers,
       // undici documents async iterables as bodies; its type declaration lags behind.
-      body: (plan.hasBody ? this.body() : null) as Dispatcher.DispatchOptions['body'],
+      body: (plan.hasBody
+        ? plan.body === null
+          ? this.body()
+          : this.replacedBody(plan.body)
+        : null) as Dispatcher.DispatchOptions['body'],
       headersTimeout: plan.readTimeout,
       bodyTimeout: plan.readTimeout,
       reset: !this.pools.keepAlive,
@@ -142,7 +177,8 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
       idempotent: isIdempotent(plan.method),
     }
     const clientGone = this.clientGone || ctx.req.socket.destroyed
-    if (!clientGone && !ctx.res.headersSent && ctx.tries <= plan.retries && isRetriable(code, state)) {
+    const committed = ctx.res.headersSent || this.sink?.committed === true
+    if (!clientGone && !committed && ctx.tries <= plan.retries && isRetriable(code, state)) {
       this.attempt()
       return
     }
@@ -150,7 +186,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
     this.done()
     if (clientGone) return
     // A half-sent response can only be signalled by cutting the connection.
-    if (ctx.res.headersSent) ctx.res.destroy()
+    if (committed) ctx.res.destroy()
     else this.hooks.failed(ctx, plan, code, err)
   }
 
@@ -190,6 +226,18 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
     this.hooks.bodyReceived(this.ctx)
   }
 
+  /** A body plugins gave, under the same write timeout as a streamed one. */
+  private async *replacedBody(body: Buffer): AsyncGenerator<Buffer> {
+    this.bodyStarted = true
+    if (body.length === 0) return
+    this.writeTimer = setTimeout(writeTimedOut, this.plan.writeTimeout, this)
+    try {
+      yield body
+    } finally {
+      this.clearWriteTimer()
+    }
+  }
+
   /** Aborts the attempt whose body write stalled (called by the write timer). */
   abortWrite(): void {
     this.controller?.abort(new ProxyAbort('write-timeout'))
@@ -208,7 +256,7 @@ function writeTimedOut(exchange: UpstreamExchange): void {
 }
 
 /** Trailers as `res.addTrailers` takes them (repeated names joined); null when there are none. */
-function flatten(trailers: IncomingHttpHeaders): Record<string, string> | null {
+export function flattenTrailers(trailers: IncomingHttpHeaders): Record<string, string> | null {
   let out: Record<string, string> | null = null
   for (const name in trailers) {
     const value = trailers[name]

@@ -1,17 +1,20 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { Service } from '../entities/types.ts'
-import { httpsRedirectStatus, type RouteMatch, type Router } from '../router/index.ts'
+import type { Router } from '../router/index.ts'
 import { accessLogEntry } from './access-log-entry.ts'
 import type { ConnectionStats } from './connection-stats.ts'
 import { createForwardHooks } from './forward-hooks.ts'
-import { type ForwardPlan, UpstreamExchange } from './forward-upstream.ts'
+import { plainPlan } from './forward-plan.ts'
+import { UpstreamExchange } from './forward-upstream.ts'
 import { MESSAGES, sendJsonError } from './gateway-response.ts'
-import { wantsTrailers } from './hop-by-hop.ts'
+import { httpsRedirect } from './https-redirect.ts'
+import { writeAnswer } from './plugin-answer.ts'
+import type { PluginHooks } from './plugin-hooks.ts'
+import { runPluginPhases } from './plugin-phases.ts'
 import { normalizeIp, type RealIp } from './real-ip.ts'
 import type { RequestContext } from './request-context.ts'
-import { REQUEST_ID_HEADER, upstreamHeaders } from './request-headers.ts'
+import { REQUEST_ID_HEADER } from './request-headers.ts'
 import { newRequestId } from './request-id.ts'
-import { parseTarget, type RequestTarget, serviceHostHeader, serviceOrigin } from './request-target.ts'
+import { parseTarget } from './request-target.ts'
 import { RESPONSE_LATENCY_HEADER } from './response-headers.ts'
 import type { ProxyOptions } from './types.ts'
 import type { UpstreamPools } from './upstream-pools.ts'
@@ -19,6 +22,8 @@ import type { UpstreamPools } from './upstream-pools.ts'
 export interface HandlerDeps {
   options: ProxyOptions
   router(): Router
+  /** The plugin runtime's hooks of the current configuration, null when none. */
+  plugins(): PluginHooks | null
   realIp: RealIp
   stats: ConnectionStats
   pools: UpstreamPools
@@ -35,36 +40,39 @@ function requestHasBody(req: IncomingMessage): boolean {
   return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined
 }
 
-/** The `request` listener of the proxy server: route, forward, answer, log. */
+/**
+ * The `request` listener of the proxy server: route, forward, answer, log. A request that some
+ * plugin has work for leaves this path right after routing (plugin-phases.ts); all others take
+ * no plugin cost beyond one `begin` call.
+ */
 export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const { options, stats, realIp, logger } = { ...deps, logger: deps.options.logger }
   const server = `isogate/${options.version}`
   const hooks = createForwardHooks({ server, stats, logger, closing: deps.closing })
+  const settings = { server, maxBodySize: options.clientMaxBodySize }
+  const phaseDeps = { server, logger, closing: deps.closing, stats, pools: deps.pools, hooks, settings }
 
-  /** Gateway-made answer before any upstream attempt (Kong's X-Kong-Response-Latency case). */
-  const reject = (
-    ctx: RequestContext,
-    status: number,
-    message: string,
-    close = false,
-    extra: string[] = [],
-  ) => {
-    const headers = [
-      ...extra,
-      'server',
-      server,
-      REQUEST_ID_HEADER,
-      ctx.requestId,
-      RESPONSE_LATENCY_HEADER,
-      String(ms(ctx.startedAt, performance.now())),
-    ]
-    sendJsonError(ctx.res, status, message, headers, close || deps.closing())
+  /** The gateway's headers on its own answers (Kong's X-Kong-Response-Latency case). */
+  const answerHeaders = (ctx: RequestContext) => [
+    'server',
+    server,
+    REQUEST_ID_HEADER,
+    ctx.requestId,
+    RESPONSE_LATENCY_HEADER,
+    String(ms(ctx.startedAt, performance.now())),
+  ]
+
+  /** Gateway-made answer before any upstream attempt. */
+  const reject = (ctx: RequestContext, status: number, message: string, close = false) => {
+    sendJsonError(ctx.res, status, message, answerHeaders(ctx), close || deps.closing())
   }
 
   const finish = (ctx: RequestContext) => {
     ctx.upstream?.clientClosed()
     const bytes = stats.finishRequest(ctx.phase)
-    options.accessLog.info(accessLogEntry(ctx, options.nodeId, bytes, performance.now()))
+    const entry = accessLogEntry(ctx, options.nodeId, bytes, performance.now())
+    options.accessLog.info(entry)
+    ctx.plugin?.finished(entry)
     deps.afterRequest()
   }
 
@@ -80,8 +88,14 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
       phase: stats.startRequest(socket, hasBody),
       requestId: newRequestId(),
       clientIp: trusted ? realIp.clientIp(peer, req.headers) : peer,
+      trusted,
       startedAt,
       startedAtMs: Date.now(),
+      host: '',
+      port: socket.localPort ?? 0,
+      path: '',
+      rawQuery: '',
+      match: null,
       routeId: null,
       serviceId: null,
       workspaceId: null,
@@ -90,6 +104,7 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
       attemptAt: null,
       upstreamDoneAt: null,
       upstream: null,
+      plugin: null,
     }
     res.once('close', () => finish(ctx))
     try {
@@ -102,23 +117,33 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
         return reject(ctx, 413, MESSAGES[413], true)
       }
       const target = parseTarget(req.url ?? '/', req.headers.host)
+      ctx.host = target.host
+      ctx.path = target.path
       const match = deps.router().match({
         method: req.method ?? 'GET',
         host: target.host,
-        port: socket.localPort ?? 0,
+        port: ctx.port,
         path: target.path,
         headers: req.headersDistinct,
         scheme: 'http',
       })
+      ctx.match = match
+      if (match !== null) {
+        ctx.routeId = match.route.id
+        ctx.workspaceId = match.route.ws_id
+        ctx.serviceId = match.service?.id ?? null
+      }
+      const plugins = deps.plugins()
+      if (plugins !== null) {
+        ctx.rawQuery = target.search.slice(1)
+        const pr = plugins.begin(ctx)
+        if (pr !== null) return runPluginPhases(phaseDeps, ctx, pr, peer, hasBody)
+      }
       if (match === null) return reject(ctx, 404, MESSAGES[404])
-      ctx.routeId = match.route.id
-      ctx.workspaceId = match.route.ws_id
       const service = match.service
       if (service === null) return reject(ctx, 503, MESSAGES.noService)
-      ctx.serviceId = service.id
-      const forwardedProto = (trusted && single(req.headers['x-forwarded-proto'])) || 'http'
-      const redirect = httpsRedirectStatus(match.route, forwardedProto)
-      if (redirect !== null) return redirectToHttps(ctx, redirect, target, trusted)
+      const redirect = httpsRedirect(ctx, match)
+      if (redirect !== null) return writeAnswer(res, redirect, answerHeaders(ctx), deps.closing())
       if (service.protocol !== 'http' && service.protocol !== 'https') {
         logger.error(
           { request_id: ctx.requestId, service_id: service.id },
@@ -126,79 +151,12 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
         )
         return reject(ctx, 500, MESSAGES[500])
       }
-      forward(ctx, match, service, target, peer, trusted, hasBody)
+      const plan = plainPlan(ctx, match, service, target.search, peer, hasBody, settings)
+      new UpstreamExchange(ctx, plan, deps.pools, hooks).start()
     } catch (err) {
       logger.error({ request_id: ctx.requestId, err }, 'unexpected error while proxying')
       if (!res.headersSent) reject(ctx, 500, MESSAGES[500], true)
       else res.destroy()
     }
   }
-
-  function redirectToHttps(ctx: RequestContext, status: number, target: RequestTarget, trusted: boolean) {
-    if (status === 426) {
-      const upgrade = ['connection', 'Upgrade', 'upgrade', 'TLS/1.2, HTTP/1.1']
-      return reject(ctx, 426, 'Please use HTTPS protocol', false, upgrade)
-    }
-    const host = (trusted && single(ctx.req.headers['x-forwarded-host'])) || target.host
-    ctx.res.writeHead(status, {
-      location: `https://${host}${ctx.req.url ?? '/'}`,
-      server,
-      [REQUEST_ID_HEADER]: ctx.requestId,
-      [RESPONSE_LATENCY_HEADER]: String(ms(ctx.startedAt, performance.now())),
-      'content-length': '0',
-    })
-    ctx.res.end()
-  }
-
-  function forward(
-    ctx: RequestContext,
-    match: RouteMatch,
-    service: Service,
-    target: RequestTarget,
-    peer: string,
-    trusted: boolean,
-    hasBody: boolean,
-  ) {
-    const { req } = ctx
-    // Kong keeps a bare trailing `?` (its own fix over nginx's $is_args).
-    const upstreamUri = match.upstreamPath + target.search
-    ctx.upstreamUri = upstreamUri
-    const headers = upstreamHeaders(
-      req,
-      {
-        peer,
-        clientIp: ctx.clientIp,
-        trusted,
-        scheme: 'http',
-        host: target.host,
-        port: req.socket.localPort ?? 0,
-        path: target.path,
-        strippedPrefix: match.prefix === '/' ? null : match.prefix,
-        upstreamHost: match.upstreamHost ?? serviceHostHeader(service),
-        requestId: ctx.requestId,
-        via: `${req.httpVersion} ${server}`,
-      },
-      hasBody,
-    )
-    const plan: ForwardPlan = {
-      target: {
-        origin: serviceOrigin(service),
-        connectTimeout: service.connect_timeout,
-        tlsVerify: service.tls_verify === true,
-      },
-      method: req.method ?? 'GET',
-      path: upstreamUri,
-      headers,
-      hasBody,
-      retries: service.retries,
-      readTimeout: service.read_timeout,
-      writeTimeout: service.write_timeout,
-      maxBodySize: options.clientMaxBodySize,
-      trailers: wantsTrailers(single(req.headers.te)),
-    }
-    new UpstreamExchange(ctx, plan, deps.pools, hooks).start()
-  }
 }
-
-const single = (value: string | string[] | undefined): string | undefined =>
-  Array.isArray(value) ? value[0] : value

@@ -1,2 +1,11 @@
 export { createProxy } from './create-proxy.ts'
+export type {
+  AccessOutcome,
+  GatewayAnswer,
+  PluginFailure,
+  PluginHooks,
+  PluginRequest,
+  PluginRequestInfo,
+  UpstreamChanges,
+} from './plugin-hooks.ts'
 export type { AccessLogEntry, GatewayProxy, ProxyLogger, ProxyOptions, ProxyStats } from './types.ts'

@@ -62,10 +62,44 @@ export function upstreamHeaders(req: IncomingMessage, fwd: Forwarding, hasBody: 
     if (HOP_BY_HOP.has(lower) || REPLACED.has(lower) || listed?.has(lower)) continue
     out.push(name, raw[i + 1] as string)
   }
-
-  out.push('host', fwd.upstreamHost)
   const contentLength = incoming['content-length']
-  if (hasBody && contentLength !== undefined) out.push('content-length', contentLength)
+  appendGatewayHeaders(out, req, fwd, hasBody && contentLength !== undefined ? contentLength : null)
+  return out
+}
+
+/**
+ * The same for a request whose headers plugins rewrote (`headers`, names in any case): the
+ * forwarding headers still describe the client's request as it arrived, as Kong's do.
+ * `contentLength` is the body's length to announce, null to send none.
+ */
+export function rewrittenUpstreamHeaders(
+  headers: Record<string, string | string[]>,
+  req: IncomingMessage,
+  fwd: Forwarding,
+  contentLength: string | null,
+): string[] {
+  const listed = connectionListed(req.headers.connection)
+  const out: string[] = []
+  for (const name in headers) {
+    const lower = name.toLowerCase()
+    if (HOP_BY_HOP.has(lower) || REPLACED.has(lower) || listed?.has(lower)) continue
+    const value = headers[name] as string | string[]
+    if (typeof value === 'string') out.push(name, value)
+    else for (const item of value) out.push(name, item)
+  }
+  appendGatewayHeaders(out, req, fwd, contentLength)
+  return out
+}
+
+function appendGatewayHeaders(
+  out: string[],
+  req: IncomingMessage,
+  fwd: Forwarding,
+  contentLength: string | null,
+) {
+  const incoming = req.headers
+  out.push('host', fwd.upstreamHost)
+  if (contentLength !== null) out.push('content-length', contentLength)
   if (wantsTrailers(single(incoming.te))) out.push('te', 'trailers')
 
   const xff = incoming['x-forwarded-for']
@@ -86,5 +120,4 @@ export function upstreamHeaders(req: IncomingMessage, fwd: Forwarding, hasBody: 
   const via = single(incoming.via)
   out.push('via', via ? `${via}, ${fwd.via}` : fwd.via)
   out.push(REQUEST_ID_HEADER, fwd.requestId)
-  return out
 }

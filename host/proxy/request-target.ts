@@ -44,13 +44,21 @@ const bracket = (host: string) => (isIP(host) === 6 ? `[${host}]` : host)
 
 /** Pool origin of a service: `http://host:port`. */
 export function serviceOrigin(service: Service): string {
-  return `${service.protocol}://${bracket(service.host)}:${service.port}`
+  return origin(service.protocol, service.host, service.port)
+}
+
+/** Pool origin of `protocol://host:port` (IPv6 hosts bracketed). */
+export function origin(protocol: string, host: string, port: number): string {
+  return `${protocol}://${bracket(host)}:${port}`
 }
 
 /** The Host header Kong sends to a service: its host, with the port unless it is the scheme's default. */
 export function serviceHostHeader(service: Service): string {
-  const host = bracket(service.host)
-  const port = service.port
-  const usual = (port === 80 && service.protocol === 'http') || (port === 443 && service.protocol === 'https')
-  return usual ? host : `${host}:${port}`
+  return hostHeader(service.protocol, service.host, service.port)
+}
+
+/** The Host header for `host:port` reached over `protocol` (the port left out when it is the default). */
+export function hostHeader(protocol: string, host: string, port: number): string {
+  const usual = (port === 80 && protocol === 'http') || (port === 443 && protocol === 'https')
+  return usual ? bracket(host) : `${bracket(host)}:${port}`
 }

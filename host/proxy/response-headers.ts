@@ -7,7 +7,7 @@ export const PROXY_LATENCY_HEADER = 'x-isogate-proxy-latency'
 export const RESPONSE_LATENCY_HEADER = 'x-isogate-response-latency'
 
 /** Set by the gateway on every proxied response; an upstream's own copies are dropped. */
-const REPLACED: ReadonlySet<string> = new Set([
+export const GATEWAY_RESPONSE_HEADERS: ReadonlySet<string> = new Set([
   'via',
   REQUEST_ID_HEADER,
   UPSTREAM_LATENCY_HEADER,
@@ -39,7 +39,7 @@ export function downstreamHeaders(upstream: IncomingHttpHeaders, info: Downstrea
   let hasServer = false
   for (const name in upstream) {
     const value = upstream[name]
-    if (value === undefined || HOP_BY_HOP.has(name) || REPLACED.has(name)) {
+    if (value === undefined || HOP_BY_HOP.has(name) || GATEWAY_RESPONSE_HEADERS.has(name)) {
       if (name === 'trailer' && info.trailers && value !== undefined) push(out, name, value)
       continue
     }
@@ -48,7 +48,17 @@ export function downstreamHeaders(upstream: IncomingHttpHeaders, info: Downstrea
   }
   const listed = connectionListed(upstream.connection)
   if (listed !== null) dropListed(out, listed)
-  const via = upstream.via
+  appendProxyHeaders(out, upstream.via, hasServer, info)
+  return out
+}
+
+/** The gateway's part of a proxied response: Via appended to, Server when none, latencies, request id. */
+export function appendProxyHeaders(
+  out: string[],
+  via: string | string[] | undefined,
+  hasServer: boolean,
+  info: DownstreamInfo,
+): void {
   const upstreamVia = Array.isArray(via) ? via.join(', ') : via
   out.push('via', upstreamVia ? `${upstreamVia}, ${info.via}` : info.via)
   if (!hasServer) out.push('server', info.server)
@@ -61,10 +71,9 @@ export function downstreamHeaders(upstream: IncomingHttpHeaders, info: Downstrea
     info.requestId,
   )
   if (info.close) out.push('connection', 'close')
-  return out
 }
 
-function push(out: string[], name: string, value: string | string[]): void {
+export function push(out: string[], name: string, value: string | string[]): void {
   if (typeof value === 'string') out.push(name, value)
   else for (const item of value) out.push(name, item)
 }

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http'
 import type { Router } from '../router/types.ts'
+import type { PluginHooks } from './plugin-hooks.ts'
 
 /** The pino-shaped subset the proxy writes to. */
 export interface ProxyLogger {
@@ -29,6 +30,8 @@ export interface ProxyOptions {
   logger: ProxyLogger
   /** Receives one JSON object per request once its response is finished. */
   accessLog: ProxyLogger
+  /** The plugin runtime of the current configuration; absent = no plugins run. */
+  plugins?: PluginHooks | null
 }
 
 /** nginx stub_status fields, as Kong's `/status` reports them under `server`. */
@@ -47,6 +50,8 @@ export interface GatewayProxy {
   server: Server
   /** Atomic swap: requests that start afterwards use the new router. */
   setRouter(router: Router): void
+  /** Atomic swap of the plugin hooks (null: none), like setRouter; swap both in one tick for a snapshot. */
+  setPlugins(plugins: PluginHooks | null): void
   stats(): ProxyStats
   /**
    * Stops accepting, lets in-flight requests finish (at most `graceMs`, default 10 s), closes idle

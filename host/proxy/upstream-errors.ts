@@ -2,7 +2,7 @@ import { MESSAGES } from './gateway-response.ts'
 
 /** Errors the gateway raises itself inside an upstream exchange (never from undici). */
 export class ProxyAbort extends Error {
-  constructor(readonly kind: 'body-too-large' | 'write-timeout' | 'client-gone') {
+  constructor(readonly kind: 'body-too-large' | 'response-too-large' | 'write-timeout' | 'client-gone') {
     super(kind)
     this.name = 'ProxyAbort'
   }

@@ -185,4 +185,17 @@ export default {
     )
     expect(meta.version).toBe('undefined,undefined,undefined,undefined,1')
   })
+
+  it('loads plugins hardened: no WebAssembly (it ignores memoryLimit)', async () => {
+    const error = await failure(
+      readPluginMeta(
+        await bundle(
+          'const m = new WebAssembly.Memory({ initial: 30000 })\nexport default { priority: 1, version: "1.0.0", m }\n',
+        ),
+        quick,
+      ),
+    )
+    expect(error.code).toBe('META_EVALUATION')
+    expect(error.message).toMatch(/WebAssembly/)
+  })
 })

@@ -1,4 +1,5 @@
 import ivm from 'isolated-vm'
+import { HARDEN_SOURCE } from '../isolate/index.ts'
 import { EXTRACT_SOURCE } from './extract-source.ts'
 import { PluginMetaError, type PluginMetaErrorCode } from './meta-error.ts'
 import type { PluginMeta, ReadMetaOptions } from './types.ts'
@@ -27,7 +28,10 @@ export async function readPluginMeta(
   let raw: unknown
   try {
     const context = await isolate.createContext()
-    raw = await context.evalClosure(EXTRACT_SOURCE, [bundle.code], {
+    // Synchronous from here on, and hardened first: isolated-vm's async calls run queued V8 tasks
+    // without a timeout, WebAssembly ignores memoryLimit and Atomics.waitAsync can abort the process.
+    context.evalSync(HARDEN_SOURCE, { timeout })
+    raw = context.evalClosureSync(EXTRACT_SOURCE, [bundle.code], {
       timeout,
       arguments: { copy: true },
       result: { copy: true },

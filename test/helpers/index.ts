@@ -1,4 +1,5 @@
 export { type CliNode, startCliNode } from './cli-node.ts'
+export { FIXTURE_PLUGINS } from './fixture-plugins.ts'
 export { freePort } from './free-port.ts'
 export { writePluginFolders } from './plugin-folder.ts'
 export { type CliResult, runCli, spawnCli } from './run-cli.ts'

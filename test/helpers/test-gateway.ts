@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type ListenAddress, loadConfig } from '../../host/config/index.ts'
 import { type Gateway, startGateway } from '../../host/gateway/index.ts'
+import { createLogger } from '../../host/log/index.ts'
 
 export interface TestGateway {
   gateway: Gateway
@@ -12,6 +13,8 @@ export interface TestGateway {
   statusUrl: string
   /** Admin API call with a JSON body; answers status and parsed JSON (null for empty bodies). */
   admin(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>
+  /** Error-log lines (parsed JSON) when started with `captureLogs`. */
+  logs: Record<string, unknown>[]
   stop(): Promise<void>
 }
 
@@ -23,6 +26,7 @@ const url = (address: ListenAddress | undefined) => (address ? `http://127.0.0.1
  */
 export async function startTestGateway(
   overrides: Record<string, string | number | boolean> = {},
+  options: { captureLogs?: boolean } = {},
 ): Promise<TestGateway> {
   const prefix = mkdtempSync(join(tmpdir(), 'isogate-test-'))
   const config = loadConfig({
@@ -34,11 +38,15 @@ export async function startTestGateway(
       admin_listen: '127.0.0.1:0',
       status_listen: '127.0.0.1:0',
       proxy_access_log: 'off',
-      log_level: 'crit',
+      log_level: options.captureLogs ? 'info' : 'crit',
       ...overrides,
     },
   })
-  const gateway = await startGateway(config, { workers: 'local' })
+  const logs: Record<string, unknown>[] = []
+  const logger = options.captureLogs
+    ? createLogger(config, { write: (line: string) => logs.push(JSON.parse(line)) })
+    : undefined
+  const gateway = await startGateway(config, { workers: 'local', ...(logger ? { logger } : {}) })
   const adminUrl = url(gateway.addresses.admin[0])
   return {
     gateway,
@@ -46,6 +54,7 @@ export async function startTestGateway(
     proxyUrl: url(gateway.addresses.proxy[0]),
     adminUrl,
     statusUrl: url(gateway.addresses.status[0]),
+    logs,
     async admin(method, path, body) {
       const response = await fetch(adminUrl + path, {
         method,

@@ -1,0 +1,18 @@
+import type { CrossingWatchdog } from '../../runtime/isolate/index.ts'
+import type { Logger } from '../log/index.ts'
+
+/** What the plugin runtime of one worker needs from the node's configuration. */
+export interface ChainOptions {
+  isolation: 'plugin' | 'workspace'
+  memoryMb: number
+  /** CPU one plugin may spend on one request, all its phases together. */
+  cpuMs: number
+  /** Wall time of one phase call, awaited I/O included. */
+  wallMs: number
+  node: { id: string; hostname: string; version: string }
+  trustedIps: string[]
+  /** Largest request body a plugin may read (client_max_body_size; 0 = the bridge's cap). */
+  maxBodyBytes: number
+  logger: Logger
+  watchdog?: CrossingWatchdog
+}

@@ -1,0 +1,293 @@
+import type { IoRequest, PhaseName } from '../../runtime/protocol.ts'
+import {
+  type ChainEntry,
+  type Chains,
+  entriesFor,
+  type RouteChain,
+  reselectInstances,
+} from '../plugins/index.ts'
+import type {
+  AccessOutcome,
+  GatewayAnswer,
+  PluginRequest,
+  PluginRequestInfo,
+  UpstreamChanges,
+} from '../proxy/index.ts'
+import { callIsolate, type IsolateSession, type PhaseFailure } from './phase-call.ts'
+import { RequestModel } from './request-model.ts'
+import { requestState } from './request-state.ts'
+import type { ChainFlags, WorkerPlugins } from './worker-plugins.ts'
+
+const ERROR_MESSAGES = {
+  500: 'An unexpected error occurred',
+  503: 'The upstream server is currently unavailable',
+} as const
+
+function errorAnswer(status: 500 | 503): GatewayAnswer {
+  return {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+    body: Buffer.from(JSON.stringify({ message: ERROR_MESSAGES[status] })),
+  }
+}
+
+/** Kong's response-phase changes made before there was a response, applied to it now. */
+function withPending(model: RequestModel): void {
+  const response = model.state.response
+  if (!response) return
+  const pending = model.pendingResponse
+  for (const name of pending.cleared) delete response.headers[name]
+  Object.assign(response.headers, pending.headers)
+  if (pending.status !== null && response.source !== 'error') response.status = pending.status
+}
+
+/**
+ * One request's plugin work (host side): which instances run in each phase, the calls into their
+ * isolates (one per plugin, or one per workspace run), the request model their results shape.
+ */
+export class ChainRequest implements PluginRequest {
+  readonly buffered: boolean
+  readonly hasBodyFilter: boolean
+  private readonly headerFilters: boolean
+  private readonly model: RequestModel
+  private selected: readonly ChainEntry[]
+  private accessRan = false
+  private readonly sessions = new Map<string, IsolateSession>()
+  private body: Promise<Buffer> | null = null
+  private serviceBody: Buffer | null = null
+  private logging: Promise<void> | null = null
+  private ended = false
+
+  constructor(
+    private readonly runtime: WorkerPlugins,
+    private readonly info: PluginRequestInfo,
+    private readonly chains: Chains,
+    private readonly chain: RouteChain,
+    flags: ChainFlags,
+  ) {
+    this.buffered = flags.buffered
+    this.headerFilters = flags.headerFilter
+    this.hasBodyFilter = flags.bodyFilter
+    this.selected = chain.base.http
+    this.model = new RequestModel(requestState(info, runtime.workspace(chain.wsId)))
+  }
+
+  /** Also when an earlier phase set response headers or status: they are applied in headerFilter. */
+  get hasHeaderFilter(): boolean {
+    const pending = this.model.pendingResponse
+    return (
+      this.headerFilters ||
+      pending.status !== null ||
+      pending.cleared.size > 0 ||
+      Object.keys(pending.headers).length > 0
+    )
+  }
+
+  async access(): Promise<AccessOutcome> {
+    const { model } = this
+    let failure = await this.runPhase('rewrite', entriesFor(this.chain.globals.http, 'rewrite'))
+    if (failure === null && model.exit === null && this.info.match !== null) {
+      this.accessRan = true
+      failure = await this.runAccess()
+    }
+    if (failure !== null) {
+      return { kind: 'answer', answer: errorAnswer(failure.status), failure: { status: failure.status } }
+    }
+    if (model.exit !== null) {
+      const { status, headers, body } = model.exit
+      return { kind: 'answer', answer: { status, headers, body }, failure: null }
+    }
+    return { kind: 'proxy', upstream: this.upstreamChanges() }
+  }
+
+  async response(
+    status: number,
+    headers: Record<string, string | string[]>,
+    body: Buffer,
+  ): Promise<GatewayAnswer> {
+    const { model } = this
+    this.serviceBody = body
+    model.state.serviceResponse = { status, headers: { ...headers }, body: body.toString('utf8') }
+    model.state.response = { status, headers: { ...headers }, source: 'service' }
+    withPending(model)
+    model.chunk = null
+    const failure = await this.runPhase('response', this.entries('response'))
+    if (failure !== null) return errorAnswer(failure.status)
+    if (model.exit !== null) return { ...model.exit }
+    const response = model.state.response
+    return { status: response.status, headers: response.headers, body: model.chunk ?? body }
+  }
+
+  async headerFilter(
+    status: number,
+    headers: Record<string, string | string[]>,
+    source: 'service' | 'exit' | 'error',
+  ): Promise<{ status: number; headers: Record<string, string | string[]> }> {
+    const { model } = this
+    model.state.response = { status, headers: { ...headers }, source }
+    withPending(model)
+    // Failures here are contained: logged, and the response goes on (Kong's header_filter rule).
+    await this.runPhase('headerFilter', this.entries('headerFilter'))
+    return { status: model.state.response.status, headers: model.state.response.headers }
+  }
+
+  async bodyFilter(chunk: Buffer, eof: boolean): Promise<Buffer> {
+    let current = chunk
+    // One plugin per crossing: each filter sees the chunk the previous one produced.
+    for (const entry of this.entries('bodyFilter')) {
+      this.model.chunk = null
+      await this.runGroup('bodyFilter', [entry], { data: current.toString('base64'), eof })
+      if (this.model.chunk !== null) current = this.model.chunk
+    }
+    return current
+  }
+
+  log(): void {
+    const entries = this.entries('log')
+    if (entries.length === 0) return
+    this.logging = this.runPhase('log', entries).then(
+      () => undefined,
+      (error: unknown) => this.runtime.options.logger.error({ err: error }, 'log phase failed'),
+    )
+  }
+
+  end(): void {
+    if (this.ended) return
+    this.ended = true
+    const release = () => {
+      for (const session of this.sessions.values()) {
+        session.lease.release()
+        this.runtime.forget(session.key, this.model.state.id)
+      }
+    }
+    if (this.logging === null) release()
+    else void this.logging.finally(release)
+  }
+
+  /** The entries of a phase after access: the access selection, or the globals when access never ran. */
+  private entries(phase: PhaseName): ChainEntry[] {
+    return entriesFor(this.accessRan ? this.selected : this.chain.globals.http, phase)
+  }
+
+  /**
+   * Access, plugin after plugin in run order; after a plugin authenticated a consumer, the plugins
+   * after it are selected again for that consumer (Kong's consumer-scoped instances).
+   */
+  private async runAccess(): Promise<PhaseFailure | null> {
+    const done = new Set<string>()
+    const together = this.runtime.options.isolation === 'workspace' && !this.chain.consumerScoped
+    for (;;) {
+      const pending = entriesFor(this.selected, 'access').filter((entry) => !done.has(entry.plugin.name))
+      if (pending.length === 0) return null
+      const group = together ? pending : [pending[0] as ChainEntry]
+      const consumerBefore = this.model.state.consumer
+      const failure = await this.runGroup('access', group)
+      for (const entry of group) done.add(entry.plugin.name)
+      if (failure !== null || this.model.exit !== null) return failure
+      const consumer = this.model.state.consumer
+      if (consumer !== consumerBefore && this.chain.consumerScoped) {
+        const id = typeof consumer?.id === 'string' ? consumer.id : null
+        const last = group[group.length - 1] as ChainEntry
+        this.selected = reselectInstances(
+          this.chains,
+          this.chain.routeId,
+          this.selected,
+          last.plugin.name,
+          id,
+          'http',
+        )
+      }
+    }
+  }
+
+  /** Runs a phase's entries: one crossing per plugin, or per workspace run in `isolation = workspace`. */
+  private async runPhase(phase: PhaseName, entries: readonly ChainEntry[]): Promise<PhaseFailure | null> {
+    if (entries.length === 0) return null
+    const groups =
+      this.runtime.options.isolation === 'workspace' ? [entries] : entries.map((entry) => [entry])
+    for (const group of groups) {
+      const failure = await this.runGroup(phase, group)
+      if (failure !== null) return failure
+      if (this.model.exit !== null && (phase === 'rewrite' || phase === 'access')) return null
+    }
+    return null
+  }
+
+  private async runGroup(
+    phase: PhaseName,
+    group: readonly ChainEntry[],
+    chunk?: { data: string; eof: boolean },
+  ): Promise<PhaseFailure | null> {
+    const first = group[0] as ChainEntry
+    const key = this.runtime.keyFor(this.chain.wsId, first.plugin.name)
+    let session = this.sessions.get(key)
+    if (session === undefined) {
+      const lease = await this.runtime.lease(key)
+      if (lease === null) return { reason: 'exception', plugin: first.plugin.name, phase, status: 500 }
+      session = { key, lease, cpu: new Map() }
+      this.sessions.set(key, session)
+    }
+    const isolate = session.lease.isolate
+    for (const entry of group) this.runtime.configure(isolate, this.chain.wsId, entry.plugin.name)
+    const failure = await callIsolate(session, this.model, phase, group, this.runtime.options, this.io, {
+      ...(chunk ? { chunk } : {}),
+      last: phase === 'log',
+      drop: this.runtime.takeDrops(key),
+    })
+    // A limit disposed the isolate: later phases of this request must not use the dead lease.
+    if (failure !== null && failure.status === 503) {
+      session.lease.release()
+      this.sessions.delete(key)
+    }
+    return failure
+  }
+
+  private readonly io = async (request: IoRequest): Promise<unknown> => {
+    switch (request.op) {
+      case 'request.getRawBody':
+        return (await this.readBody()).toString('utf8')
+      case 'service.response.getRawBody':
+        return this.serviceBody?.toString('utf8') ?? ''
+      default:
+        throw new Error(`${request.op} is not available to plugins yet`)
+    }
+  }
+
+  /** Reads the client's body once (bounded); it is then sent upstream from memory. */
+  private readBody(): Promise<Buffer> {
+    this.body ??= new Promise<Buffer>((resolve, reject) => {
+      const { req } = this.info
+      const limit = this.runtime.options.maxBodyBytes
+      const chunks: Buffer[] = []
+      let size = 0
+      req.on('data', (chunk: Buffer) => {
+        size += chunk.length
+        if (size > limit) {
+          req.destroy()
+          reject(new Error('the request body is larger than plugins may read'))
+        } else chunks.push(chunk)
+      })
+      req.once('end', () => {
+        const body = Buffer.concat(chunks)
+        this.model.upstreamBody ??= body
+        resolve(body)
+      })
+      req.once('error', reject)
+    })
+    return this.body
+  }
+
+  private upstreamChanges(): UpstreamChanges {
+    const { state } = this.model
+    return {
+      method: state.upstream.method,
+      path: state.upstream.path,
+      rawQuery: state.upstream.rawQuery,
+      headers: state.headers,
+      body: this.model.upstreamBody,
+      target: this.model.target,
+      retries: this.model.retries,
+      timeouts: this.model.timeouts,
+    }
+  }
+}

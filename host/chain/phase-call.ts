@@ -1,0 +1,195 @@
+import {
+  type IoHandler,
+  type IsolateLease,
+  isIsolateError,
+  mapStack,
+  type PluginIsolate,
+  runPhase,
+} from '../../runtime/isolate/index.ts'
+import type { PhaseCall, PhaseName, PhaseResult, PluginOutcome } from '../../runtime/protocol.ts'
+import type { ChainEntry } from '../plugins/index.ts'
+import { applyMutations, MutationRefused } from './apply-mutations.ts'
+import type { ChainOptions } from './chain-options.ts'
+import type { RequestModel } from './request-model.ts'
+import { stateDelta } from './request-state.ts'
+
+/** Why a phase call failed, as the one log line per failed request names it. */
+export type FailureReason = 'exception' | 'cpu_limit' | 'wall_limit' | 'memory_limit' | 'bridge_violation'
+
+export interface PhaseFailure {
+  reason: FailureReason
+  plugin: string
+  phase: PhaseName
+  /** 500 for exceptions and refused messages, 503 for limits (the isolate was disposed). */
+  status: 500 | 503
+}
+
+/** What one request's calls into one isolate need. */
+export interface IsolateSession {
+  key: string
+  lease: IsolateLease
+  /** CPU each plugin spent on this request so far, ms (plugin_cpu_ms is per plugin per request). */
+  cpu: Map<string, number>
+}
+
+const LIMITS = new Set(['cpu_limit', 'wall_limit', 'memory_limit'])
+
+/**
+ * One phase call into one isolate for `entries` (one plugin in `isolation = plugin`, a run of the
+ * workspace's chain otherwise): sends the state (whole on the isolate's first call of the request,
+ * the changing parts after), drives call/resume through runPhase, applies the result to the model
+ * and logs what the plugins logged. Returns the failure when the request must fail.
+ */
+export async function callIsolate(
+  session: IsolateSession,
+  model: RequestModel,
+  phase: PhaseName,
+  entries: readonly ChainEntry[],
+  options: ChainOptions,
+  io: IoHandler,
+  extra: { chunk?: { data: string; eof: boolean }; last: boolean; drop?: string[] },
+): Promise<PhaseFailure | null> {
+  const { state } = model
+  const first = !model.seenBy.has(session.key)
+  const plugin = entries[0]?.plugin.name ?? '?'
+  const spent = entries.reduce((max, e) => Math.max(max, session.cpu.get(e.plugin.name) ?? 0), 0)
+  const call: PhaseCall = {
+    kind: 'call',
+    seq: 0,
+    phase,
+    rid: state.id,
+    run: entries.map((entry) => ({ plugin: entry.plugin.name, config: entry.instance.id })),
+    ...(first ? { state } : { delta: stateDelta(state) }),
+    ...(extra.chunk ? { chunk: extra.chunk } : {}),
+    last: extra.last,
+    ...(extra.drop?.length ? { drop: extra.drop } : {}),
+    budgetMs: Math.max(0, options.cpuMs - spent),
+  }
+  model.seenBy.add(session.key)
+  let result: PhaseResult
+  try {
+    const run = await runPhase(
+      session.lease.isolate,
+      call,
+      { cpuMs: Math.max(0.1, options.cpuMs - spent), wallMs: options.wallMs },
+      io,
+    )
+    result = run.result
+    for (const entry of entries) {
+      session.cpu.set(entry.plugin.name, (session.cpu.get(entry.plugin.name) ?? 0) + run.cpuMs)
+    }
+  } catch (error) {
+    if (!isIsolateError(error)) throw error
+    const reason: FailureReason = LIMITS.has(error.code)
+      ? (error.code as FailureReason)
+      : error.code === 'exception'
+        ? 'exception'
+        : 'bridge_violation'
+    logFailure(options, model, { plugin, phase, reason, detail: error.message })
+    return { reason, plugin, phase, status: error.code === 'exception' ? 500 : 503 }
+  }
+  return applyResult(model, phase, result, options, entries)
+}
+
+function applyResult(
+  model: RequestModel,
+  phase: PhaseName,
+  result: PhaseResult,
+  options: ChainOptions,
+  entries: readonly ChainEntry[],
+): PhaseFailure | null {
+  for (const outcome of result.outcomes) logLines(options, model, phase, outcome)
+  try {
+    applyMutations(model, result.mutations)
+  } catch (error) {
+    if (!(error instanceof MutationRefused)) throw error
+    const plugin = entries[0]?.plugin.name ?? '?'
+    logFailure(options, model, {
+      plugin,
+      phase,
+      reason: 'bridge_violation',
+      detail: `${error.rule}: ${error.message}`,
+    })
+    return { reason: 'bridge_violation', plugin, phase, status: 500 }
+  }
+  if (result.shared) model.state.shared = result.shared
+  if (result.chunk !== undefined) model.chunk = Buffer.from(result.chunk, 'base64')
+  if (result.exit) {
+    model.exit = {
+      status: result.exit.status,
+      body:
+        result.exit.body === null
+          ? null
+          : Buffer.from(result.exit.body, result.exit.base64 ? 'base64' : 'utf8'),
+      headers: { ...model.pendingResponse.headers, ...(result.exit.headers ?? {}) },
+    }
+  }
+  const failed = result.outcomes.find((outcome) => outcome.status === 'error')
+  if (!failed) return null
+  const stack = failed.error?.stack ? mapStack(failed.error.stack, bundlesOf(entries)) : null
+  logFailure(options, model, {
+    plugin: failed.plugin,
+    phase,
+    reason: 'exception',
+    detail: failed.error?.message ?? 'the plugin failed',
+    stack,
+  })
+  return { reason: 'exception', plugin: failed.plugin, phase, status: 500 }
+}
+
+const bundlesOf = (entries: readonly ChainEntry[]) =>
+  entries.map((entry) => ({ name: entry.plugin.name, code: entry.plugin.bundle.code }))
+
+function logLines(
+  options: ChainOptions,
+  model: RequestModel,
+  phase: PhaseName,
+  outcome: PluginOutcome,
+): void {
+  for (const line of outcome.logs ?? []) {
+    const level = line.level === 'err' ? 'error' : line.level
+    const log = (options.logger as unknown as Record<string, (o: object, m: string) => void>)[level]
+    log?.call(
+      options.logger,
+      { workspace: model.state.workspace.name, plugin: outcome.plugin, phase, request_id: model.state.id },
+      line.message,
+    )
+  }
+}
+
+/** The one structured line a failed request gets: no host paths, no plugin error text to the client. */
+function logFailure(
+  options: ChainOptions,
+  model: RequestModel,
+  failure: { plugin: string; phase: PhaseName; reason: FailureReason; detail: string; stack?: string | null },
+): void {
+  options.logger.error(
+    {
+      workspace: model.state.workspace.name,
+      plugin: failure.plugin,
+      phase: failure.phase,
+      reason: failure.reason,
+      request_id: model.state.id,
+      detail: failure.detail,
+      ...(failure.stack ? { stack: failure.stack } : {}),
+    },
+    'plugin failed',
+  )
+}
+
+/** Sends a plugin's configs to an isolate (Kong's `configure`), when they changed since the last time. */
+export function configureIfChanged(
+  isolate: PluginIsolate,
+  sent: Map<string, object>,
+  plugin: string,
+  configs: Readonly<Record<string, Record<string, unknown>>>,
+  timeoutMs: number,
+): void {
+  if (sent.get(plugin) === configs) return
+  let result = isolate.dispatch({ kind: 'configure', seq: 0, plugin, configs: { ...configs } }, timeoutMs)
+  // An async configure without host I/O is done once the isolate's microtasks ran (one resume).
+  for (let i = 0; i < 3 && result.pending !== undefined; i++) {
+    result = isolate.dispatch({ kind: 'resume', seq: 0, pending: result.pending, io: [] }, timeoutMs)
+  }
+  sent.set(plugin, configs)
+}

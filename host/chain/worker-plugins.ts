@@ -1,0 +1,179 @@
+import {
+  createPluginIsolate,
+  type IsolateLease,
+  IsolatePool,
+  type PluginIsolate,
+} from '../../runtime/isolate/index.ts'
+import { preludeSource } from '../../runtime/prelude/index.ts'
+import type { ConfigSnapshot } from '../entities/index.ts'
+import { buildChains, type Chains, chainFor, type PluginCatalog, type RouteChain } from '../plugins/index.ts'
+import type { PluginHooks, PluginRequest, PluginRequestInfo } from '../proxy/index.ts'
+import type { ChainOptions } from './chain-options.ts'
+import { ChainRequest } from './chain-request.ts'
+import { configureIfChanged } from './phase-call.ts'
+
+/** What a route's chain needs from the proxy, computed once per snapshot. */
+export interface ChainFlags {
+  any: boolean
+  buffered: boolean
+  headerFilter: boolean
+  bodyFilter: boolean
+}
+
+/** Dropped request ids waiting to ride on an isolate's next call, at most this many per isolate. */
+const MAX_DROPS = 256
+/** Unused isolates of a configuration that changed are disposed after this grace. */
+const RETIRE_AFTER_MS = 30_000
+
+/**
+ * The plugin runtime of one proxy worker: chains per snapshot, an isolate pool keyed by
+ * workspace and plugin (or workspace alone in `isolation = workspace`), configs sent to isolates
+ * when they change, and one ChainRequest per request that has plugin work.
+ */
+export class WorkerPlugins implements PluginHooks {
+  readonly options: ChainOptions
+  private readonly catalog: PluginCatalog
+  private readonly pool: IsolatePool
+  private chains: Chains | null = null
+  private readonly flags = new WeakMap<RouteChain, ChainFlags>()
+  /** What each isolate was last configured with, per plugin (object identity: snapshots rebuild them). */
+  private readonly configured = new WeakMap<PluginIsolate, Map<string, object>>()
+  private readonly drops = new Map<string, string[]>()
+  private readonly prelude = preludeSource()
+
+  constructor(catalog: PluginCatalog, options: ChainOptions) {
+    this.catalog = catalog
+    this.options = options
+    this.pool = new IsolatePool({ create: (key) => this.createIsolate(key) })
+  }
+
+  /** Swaps in a snapshot's chains and builds the isolates it will need ahead of traffic. */
+  apply(snapshot: ConfigSnapshot): void {
+    const chains = buildChains(snapshot, this.catalog)
+    const before = this.chains
+    this.chains = chains
+    for (const chain of [chains.unmatched, ...chains.routes.values()]) this.flags.set(chain, flagsOf(chain))
+    const wanted = new Set<string>()
+    for (const [wsId, workspace] of chains.workspaces) {
+      for (const plugin of workspace.configs.keys()) wanted.add(this.keyFor(wsId, plugin))
+    }
+    for (const key of wanted) {
+      this.pool.warm(key).catch((error: unknown) => {
+        this.options.logger.error({ key, err: error }, 'could not build a plugin isolate')
+      })
+    }
+    if (before !== null) this.retireUnused(before, wanted)
+  }
+
+  begin(info: PluginRequestInfo): PluginRequest | null {
+    const chains = this.chains
+    if (chains === null) return null
+    const chain = chainFor(chains, info.match?.route.id ?? null)
+    const flags = this.flags.get(chain)
+    if (flags === undefined || !flags.any) return null
+    return new ChainRequest(this, info, chains, chain, flags)
+  }
+
+  keyFor(wsId: string, plugin: string): string {
+    return this.options.isolation === 'workspace' ? `${wsId}/*` : `${wsId}/${plugin}`
+  }
+
+  workspace(wsId: string): { id: string; name: string } {
+    return { id: wsId, name: this.chains?.workspaces.get(wsId)?.name ?? 'default' }
+  }
+
+  async lease(key: string): Promise<IsolateLease | null> {
+    try {
+      return await this.pool.acquire(key)
+    } catch (error) {
+      this.options.logger.error({ key, err: error }, 'could not build a plugin isolate')
+      return null
+    }
+  }
+
+  /** Sends the plugin's current configs of the workspace to the isolate when they changed. */
+  configure(isolate: PluginIsolate, wsId: string, plugin: string): void {
+    const configs = this.chains?.workspaces.get(wsId)?.configs.get(plugin) ?? {}
+    let sent = this.configured.get(isolate)
+    if (sent === undefined) {
+      sent = new Map()
+      this.configured.set(isolate, sent)
+    }
+    configureIfChanged(isolate, sent, plugin, configs, this.options.wallMs)
+  }
+
+  /** A request ended: its state in that isolate is dropped with the isolate's next call. */
+  forget(key: string, requestId: string): void {
+    const list = this.drops.get(key) ?? []
+    if (list.length < MAX_DROPS) list.push(requestId)
+    this.drops.set(key, list)
+  }
+
+  takeDrops(key: string): string[] | undefined {
+    const list = this.drops.get(key)
+    if (list === undefined) return undefined
+    this.drops.delete(key)
+    return list
+  }
+
+  dispose(): void {
+    this.pool.dispose()
+  }
+
+  private async createIsolate(key: string): Promise<PluginIsolate> {
+    const slash = key.indexOf('/')
+    const wsId = key.slice(0, slash)
+    const name = key.slice(slash + 1)
+    const plugins = (name === '*' ? this.catalog.plugins : [this.catalog.get(name)]).flatMap((plugin) =>
+      plugin ? [{ name: plugin.name, code: plugin.bundle.code }] : [],
+    )
+    return createPluginIsolate({
+      memoryMb: this.options.memoryMb,
+      prelude: this.prelude,
+      plugins,
+      init: {
+        kind: 'init',
+        seq: 0,
+        node: this.options.node,
+        workspace: this.workspace(wsId),
+        trustedIps: this.options.trustedIps,
+      },
+      label: key,
+      ...(this.options.watchdog ? { watchdog: this.options.watchdog } : {}),
+    })
+  }
+
+  /** Isolates of workspace/plugin pairs the new snapshot no longer uses go, once in-flight requests are done. */
+  private retireUnused(before: Chains, wanted: Set<string>): void {
+    const gone: string[] = []
+    for (const [wsId, workspace] of before.workspaces) {
+      for (const plugin of workspace.configs.keys()) {
+        const key = this.keyFor(wsId, plugin)
+        if (!wanted.has(key)) gone.push(key)
+      }
+    }
+    if (gone.length === 0) return
+    setTimeout(() => {
+      for (const key of gone) if (!this.wantedNow(key)) this.pool.discard(key)
+    }, RETIRE_AFTER_MS).unref()
+  }
+
+  private wantedNow(key: string): boolean {
+    for (const [wsId, workspace] of this.chains?.workspaces ?? []) {
+      for (const plugin of workspace.configs.keys()) if (this.keyFor(wsId, plugin) === key) return true
+    }
+    return false
+  }
+}
+
+function flagsOf(chain: RouteChain): ChainFlags {
+  const plugins = [...chain.candidates.map((c) => c.plugin), ...chain.globals.http.map((e) => e.plugin)]
+  const has = (phase: 'response' | 'headerFilter' | 'bodyFilter') =>
+    plugins.some((p) => p.phases.includes(phase))
+  return {
+    any: plugins.length > 0,
+    buffered: has('response'),
+    headerFilter: has('headerFilter'),
+    bodyFilter: has('bodyFilter'),
+  }
+}

@@ -1,0 +1,21 @@
+import { compileConfigValidator } from './config-validator.ts'
+import type { JsonSchema } from './json-schema-walk.ts'
+import { catalogOf } from './load-catalog.ts'
+import type { CatalogPlugin, PluginCatalog } from './types.ts'
+
+/** A catalog as plain data, for the supervisor to send to its proxy workers (no re-bundling there). */
+export type CatalogData = Omit<CatalogPlugin, 'validate'>[]
+
+export function catalogData(catalog: PluginCatalog): CatalogData {
+  return catalog.plugins.map(({ validate: _validate, ...plugin }) => plugin)
+}
+
+/** The catalog again in a worker: the same bundles and metadata, validators compiled anew. */
+export function catalogFromData(data: CatalogData): PluginCatalog {
+  return catalogOf(
+    data.map((plugin) => ({
+      ...plugin,
+      validate: compileConfigValidator(plugin.schema.config as JsonSchema).validate,
+    })),
+  )
+}

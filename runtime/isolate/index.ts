@@ -1,0 +1,17 @@
+export { BRIDGE_LIMITS } from './bridge-limits.ts'
+export { type BridgeRule, BridgeViolation, isBridgeViolation } from './bridge-violation.ts'
+export { createPluginIsolate, type PluginIsolateOptions } from './create-plugin-isolate.ts'
+export { bundleFilename, HARDEN_SOURCE } from './gate-source.ts'
+export {
+  IsolateError,
+  type IsolateErrorCode,
+  isIsolateError,
+  isLimitExceeded,
+  type LimitCode,
+  LimitExceeded,
+} from './isolate-error.ts'
+export { type IsolateLease, IsolatePool, type IsolatePoolOptions } from './isolate-pool.ts'
+export { mapStack } from './map-stack.ts'
+export type { HeapUse, PluginIsolate } from './plugin-isolate.ts'
+export { type IoHandler, type PhaseBudget, runPhase } from './run-phase.ts'
+export { type CrossingWatchdog, startCrossingWatchdog, type WatchdogOptions } from './watchdog.ts'

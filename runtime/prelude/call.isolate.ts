@@ -1,0 +1,120 @@
+/**
+ * One phase call (a `call` or `configure` message, across its `resume`s) and one frame per
+ * plugin handler it runs. Every PDK object is bound to one frame: once the frame's outcome is
+ * recorded, the object refuses to touch anything (a handle kept from an earlier phase or request).
+ */
+import type { IoRequest, Mutation, PhaseName, PhaseResult, PluginOutcome } from '../protocol.ts'
+import { ExitSignal, misuse } from './errors.isolate.ts'
+import { push, StringSlice } from './intrinsics.isolate.ts'
+import { PHASE_BITS, phaseNames } from './phases.isolate.ts'
+import type { RequestRecord } from './request-record.isolate.ts'
+
+export interface RunEntry {
+  plugin: string
+  config: string
+}
+
+/** bodyFilter's chunk as plugins see and replace it. */
+export interface ChunkState {
+  /** The chunk as received (base64). */
+  input: string
+  eof: boolean
+  /** Decoded on first use; replaced by getRawBody/setRawBody. */
+  bytes: Uint8Array | null
+  changed: boolean
+}
+
+export interface CallRecord {
+  /** Pending id, unique in this isolate. */
+  id: number
+  phase: PhaseName
+  request: RequestRecord | null
+  run: RunEntry[]
+  /** Index in `run` of the next plugin to start. */
+  cursor: number
+  /** The frame whose promise the call waits for. */
+  current: Frame | null
+  outcomes: PluginOutcome[]
+  mutations: Mutation[]
+  exit: NonNullable<PhaseResult['exit']> | null
+  /** Host I/O asked for and not reported yet. */
+  io: IoRequest[]
+  /** Host I/O asked for and not answered yet. */
+  ioWaiting: number
+  chunk: ChunkState | null
+  /** kong.ctx.shared as JSON when the call started. */
+  sharedBefore: string
+  /** The host may forget the request after this call. */
+  last: boolean
+  /** Arguments after `kong` for the configure phase (all configs of the plugin). */
+  configureArgs: unknown[] | null
+}
+
+export interface LogLine {
+  level: string
+  message: string
+}
+
+export interface Frame {
+  call: CallRecord
+  plugin: string
+  config: string
+  phase: PhaseName
+  bits: number
+  done: boolean
+  exited: boolean
+  /** Set when the handler's promise settles. */
+  settled: { failed: boolean; error: unknown } | null
+  logs: LogLine[]
+  droppedLogs: number
+}
+
+export function newFrame(call: CallRecord, entry: RunEntry): Frame {
+  return {
+    call,
+    plugin: entry.plugin,
+    config: entry.config,
+    phase: call.phase,
+    bits: PHASE_BITS[call.phase],
+    done: false,
+    exited: false,
+    settled: null,
+    logs: [],
+    droppedLogs: 0,
+  }
+}
+
+/**
+ * The check at the top of every PDK function: the frame is still running (else the handle is
+ * stale), has not exited (else the exit sentinel again), and the phase allows the function.
+ */
+export function enter(frame: Frame, fn: string, allowed: number): void {
+  if (frame.exited) throw new ExitSignal()
+  if (frame.done) {
+    throw misuse(
+      fn,
+      'this kong object belongs to a handler call that has ended (an earlier phase or request); use the kong object passed to the running handler',
+    )
+  }
+  if ((frame.bits & allowed) === 0) {
+    throw misuse(fn, `function cannot be called in ${frame.phase} phase (only in: ${phaseNames(allowed)})`)
+  }
+}
+
+export function mutate(frame: Frame, mutation: Mutation): void {
+  push(frame.call.mutations, mutation)
+}
+
+const MAX_LOG_LINES = 100
+const MAX_LOG_CHARS = 8192
+
+/** Collects one kong.log line for the frame's outcome (capped in count and length). */
+export function addLog(frame: Frame, level: string, message: string): void {
+  if (frame.logs.length >= MAX_LOG_LINES) {
+    frame.droppedLogs++
+    return
+  }
+  const text =
+    message.length > MAX_LOG_CHARS ? `${StringSlice(message, 0, MAX_LOG_CHARS)}… [truncated]` : message
+  push(frame.logs, { level, message: text })
+}

@@ -1,0 +1,124 @@
+/**
+ * `__isogate.dispatch`: one host message in, one PhaseResult out, both JSON. Runs the listed
+ * handlers in order; a handler's promise leaves the call pending until a `resume` finds it
+ * settled. Nothing thrown by plugin code, and no malformed message, escapes as an exception.
+ */
+import type { IoResult, PhaseName, RequestState } from '../protocol.ts'
+import type { RunEntry } from './call.isolate.ts'
+import { applyInit } from './env.isolate.ts'
+import { ArrayIsArray, JsonParse, MapCtor, MapSet, ObjectKeys, own, push } from './intrinsics.isolate.ts'
+import { findPlugin, PHASE_METHODS } from './registry.isolate.ts'
+import { applyDelta, findRequest, openRequest, type RequestRecord } from './request-record.isolate.ts'
+import { advance, dropRequest, findCall, newCall, resumeCall } from './run-call.isolate.ts'
+import { describe, writeJson } from './values.isolate.ts'
+
+function fault(seq: number, message: string): string {
+  return writeJson({ seq, outcomes: [], mutations: [], fault: message })
+}
+
+export function dispatch(json: unknown): string {
+  let seq = 0
+  try {
+    if (typeof json !== 'string') return fault(0, 'dispatch expects one JSON string')
+    let message: unknown
+    try {
+      message = JsonParse(json)
+    } catch {
+      return fault(0, 'the message is not valid JSON')
+    }
+    if (message === null || typeof message !== 'object') return fault(0, 'the message is not an object')
+    const given = own(message, 'seq')
+    seq = typeof given === 'number' ? given : 0
+    switch (own(message, 'kind')) {
+      case 'init':
+        applyInit(message as never)
+        return writeJson({ seq, outcomes: [], mutations: [] })
+      case 'configure':
+        return configure(seq, message)
+      case 'call':
+        return call(seq, message)
+      case 'resume':
+        return resume(seq, message)
+    }
+    return fault(seq, 'unknown message kind')
+  } catch (error) {
+    return fault(seq, `the prelude failed: ${describe(error)}`)
+  }
+}
+
+function configure(seq: number, message: object): string {
+  const name = own(message, 'plugin')
+  const plugin = typeof name === 'string' ? findPlugin(name) : undefined
+  if (!plugin) return fault(seq, `configure: no plugin named ${describe(name)} in this isolate`)
+  const given = own(message, 'configs')
+  const configs = new MapCtor<string, unknown>()
+  const list: unknown[] = []
+  if (given !== null && typeof given === 'object') {
+    const ids = ObjectKeys(given)
+    for (let i = 0; i < ids.length; i++) {
+      const config = own(given, ids[i]!)
+      MapSet(configs, ids[i]!, config)
+      push(list, config)
+    }
+  }
+  plugin.configs = configs
+  const record = newCall('configure', null, [{ plugin: plugin.name, config: '' }], false)
+  record.configureArgs = [list.length > 0 ? list : null]
+  return advance(record, seq)
+}
+
+function runList(value: unknown): RunEntry[] | null {
+  if (!ArrayIsArray(value)) return null
+  const run: RunEntry[] = []
+  for (let i = 0; i < value.length; i++) {
+    const plugin = own(value[i], 'plugin')
+    const config = own(value[i], 'config')
+    if (typeof plugin !== 'string' || typeof config !== 'string') return null
+    push(run, { plugin, config })
+  }
+  return run
+}
+
+function call(seq: number, message: object): string {
+  const drop = own(message, 'drop')
+  if (ArrayIsArray(drop))
+    for (let i = 0; i < drop.length; i++) if (typeof drop[i] === 'string') dropRequest(drop[i])
+  const phase = own(message, 'phase') as PhaseName
+  let known = false
+  for (let i = 0; i < PHASE_METHODS.length; i++) known = known || PHASE_METHODS[i] === phase
+  if (!known || phase === 'configure') return fault(seq, `call: unknown phase ${describe(phase)}`)
+  const rid = own(message, 'rid')
+  const run = runList(own(message, 'run'))
+  if (typeof rid !== 'string' || !run)
+    return fault(seq, 'call: `rid` must be a string and `run` a list of {plugin, config}')
+  let request: RequestRecord | null = null
+  if (phase !== 'initWorker') {
+    const state = own(message, 'state')
+    if (state !== null && typeof state === 'object') request = openRequest(rid, state as RequestState)
+    else request = findRequest(rid) ?? null
+    if (!request)
+      return fault(seq, `call: no state for request ${rid} (its first call in an isolate carries \`state\`)`)
+    const delta = own(message, 'delta')
+    if (delta !== null && typeof delta === 'object') applyDelta(request, delta as Partial<RequestState>)
+  }
+  const record = newCall(phase, request, run, own(message, 'last') === true)
+  const chunk = own(message, 'chunk')
+  if (chunk !== null && typeof chunk === 'object') {
+    const data = own(chunk, 'data')
+    record.chunk = {
+      input: typeof data === 'string' ? data : '',
+      eof: own(chunk, 'eof') === true,
+      bytes: null,
+      changed: false,
+    }
+  }
+  return advance(record, seq)
+}
+
+function resume(seq: number, message: object): string {
+  const id = own(message, 'pending')
+  const record = typeof id === 'number' ? findCall(id) : undefined
+  if (!record) return fault(seq, `resume: no pending call ${describe(id)}`)
+  const io = own(message, 'io')
+  return resumeCall(record, ArrayIsArray(io) ? (io as IoResult[]) : [], seq)
+}

@@ -1,0 +1,35 @@
+/** What the `init` message gives: node identity, workspace and trusted_ips. */
+import type { InitCall } from '../protocol.ts'
+import { ArrayIsArray, own } from './intrinsics.isolate.ts'
+import { type TrustedIps, trustedIps } from './ip.isolate.ts'
+
+export interface Env {
+  nodeId: string
+  hostname: string
+  version: string
+  workspace: { id: string; name: string }
+  trusted: TrustedIps
+}
+
+export const env: Env = {
+  nodeId: '',
+  hostname: '',
+  version: '',
+  workspace: { id: '', name: '' },
+  trusted: trustedIps([]),
+}
+
+export function applyInit(message: InitCall): void {
+  const node = own(message, 'node') as InitCall['node'] | undefined
+  env.nodeId = stringOr(own(node, 'id'))
+  env.hostname = stringOr(own(node, 'hostname'))
+  env.version = stringOr(own(node, 'version'))
+  const workspace = own(message, 'workspace') as InitCall['workspace'] | undefined
+  env.workspace = { id: stringOr(own(workspace, 'id')), name: stringOr(own(workspace, 'name')) }
+  const list = own(message, 'trustedIps')
+  env.trusted = trustedIps(ArrayIsArray(list) ? (list as string[]) : [])
+}
+
+function stringOr(value: unknown): string {
+  return typeof value === 'string' ? value : ''
+}

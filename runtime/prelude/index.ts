@@ -1,0 +1,104 @@
+/**
+ * The prelude: the code evaluated first in every plugin isolate (dispatcher + PDK, written in
+ * `*.isolate.ts`), bundled to one script string for isolated-vm. Also a small helper that loads
+ * it with plugin bundles into a real isolate, for tests of the in-isolate side.
+ */
+import { fileURLToPath } from 'node:url'
+import { buildSync } from 'esbuild'
+import ivm from 'isolated-vm'
+import type { HostMessage, InitCall, PhaseResult } from '../protocol.ts'
+
+/** The file name prelude frames carry in stack traces. */
+export const PRELUDE_FILENAME = 'isogate:prelude'
+
+let cached: string | null = null
+
+/** The bundled prelude (an IIFE defining `globalThis.__isogate`), built once per process. */
+export function preludeSource(): string {
+  if (cached !== null) return cached
+  const result = buildSync({
+    entryPoints: [fileURLToPath(new URL('./prelude.isolate.ts', import.meta.url))],
+    bundle: true,
+    format: 'iife',
+    target: 'es2022',
+    platform: 'neutral',
+    write: false,
+    sourcemap: false,
+    legalComments: 'none',
+    logLevel: 'silent',
+    tsconfigRaw: {},
+  })
+  const file = result.outputFiles[0]
+  if (!file) throw new Error('esbuild produced no prelude output')
+  cached = file.text
+  return cached
+}
+
+/** What `meta(name)` answers (copied, not validated: the host validates). */
+export interface PreludeMeta {
+  priority: unknown
+  version: unknown
+  phases: string[]
+  schema: unknown
+}
+
+export interface TestIsolate {
+  /** One synchronous crossing: the message as JSON in, the PhaseResult JSON parsed out. */
+  dispatch(message: HostMessage): PhaseResult
+  meta(name: string): PreludeMeta
+  /** Evaluates a script in the plugin context and copies its result out (tests only). */
+  run(code: string): unknown
+  dispose(): void
+}
+
+export type TestInit = Partial<Omit<InitCall, 'kind'>>
+
+/**
+ * A real isolate with the prelude, each bundle evaluated and adopted under its name, then the
+ * `init` message. Not a mock: everything crosses as JSON strings through `applySync`.
+ */
+export function loadInIsolate(
+  bundles: readonly { name: string; code: string }[],
+  init: TestInit = {},
+  options: { memoryMb?: number; timeoutMs?: number } = {},
+): TestIsolate {
+  const isolate = new ivm.Isolate({ memoryLimit: options.memoryMb ?? 64 })
+  const timeout = options.timeoutMs ?? 5000
+  try {
+    const context = isolate.createContextSync()
+    isolate.compileScriptSync(preludeSource(), { filename: PRELUDE_FILENAME }).runSync(context)
+    const api = context.global.getSync('__isogate', { reference: true })
+    const adopt = api.getSync('adopt', { reference: true })
+    const meta = api.getSync('meta', { reference: true })
+    const dispatch = api.getSync('dispatch', { reference: true })
+    for (const bundle of bundles) {
+      isolate
+        .compileScriptSync(bundle.code, { filename: `plugin:${bundle.name}` })
+        .runSync(context, { timeout })
+      adopt.applySync(undefined, [bundle.name], { timeout })
+    }
+    const cross = (message: HostMessage): PhaseResult =>
+      JSON.parse(
+        dispatch.applySync(undefined, [JSON.stringify(message)], { timeout }) as string,
+      ) as PhaseResult
+    const initResult = cross({
+      kind: 'init',
+      seq: 0,
+      node: init.node ?? { id: 'node-1', hostname: 'test-host', version: '0.1.0' },
+      workspace: init.workspace ?? { id: 'ws-1', name: 'default' },
+      trustedIps: init.trustedIps ?? [],
+    })
+    if (initResult.fault) throw new Error(`init failed: ${initResult.fault}`)
+    return {
+      dispatch: cross,
+      meta: (name) => JSON.parse(meta.applySync(undefined, [name], { timeout }) as string) as PreludeMeta,
+      run: (code) => context.evalSync(code, { timeout, copy: true }),
+      dispose: () => {
+        if (!isolate.isDisposed) isolate.dispose()
+      },
+    }
+  } catch (error) {
+    if (!isolate.isDisposed) isolate.dispose()
+    throw error
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * The `kong` object a handler receives: one per handler call (frame), its modules built on first
+ * use. The same shape serves every phase; each function checks the phase when called. The frame
+ * sits in private fields and the getters on a frozen prototype, so a plugin can neither reach the
+ * frame nor swap a module, and creating one per call stays cheap.
+ */
+import type { Frame } from './call.isolate.ts'
+import { env } from './env.isolate.ts'
+import { ObjectFreeze } from './intrinsics.isolate.ts'
+import { clientModule } from './pdk-client.isolate.ts'
+import { ctxModule } from './pdk-ctx.isolate.ts'
+import { logModule } from './pdk-log.isolate.ts'
+import { ipModule, nodeModule, routerModule } from './pdk-readonly.isolate.ts'
+import { requestModule } from './pdk-request.isolate.ts'
+import { responseModule } from './pdk-response.isolate.ts'
+import { serviceModule } from './pdk-service.isolate.ts'
+
+class Kong {
+  readonly #frame: Frame
+  #request?: object
+  #response?: object
+  #service?: object
+  #client?: object
+  #router?: object
+  #ctx?: object
+  #log?: object
+  #node?: object
+  #ip?: object
+
+  constructor(frame: Frame) {
+    this.#frame = frame
+  }
+  /** The gateway's version (Kong's kong.version). */
+  get version(): string {
+    return env.version
+  }
+  get request(): object {
+    this.#request ??= requestModule(this.#frame)
+    return this.#request
+  }
+  get response(): object {
+    this.#response ??= responseModule(this.#frame)
+    return this.#response
+  }
+  get service(): object {
+    this.#service ??= serviceModule(this.#frame)
+    return this.#service
+  }
+  get client(): object {
+    this.#client ??= clientModule(this.#frame)
+    return this.#client
+  }
+  get router(): object {
+    this.#router ??= routerModule(this.#frame)
+    return this.#router
+  }
+  get ctx(): object {
+    this.#ctx ??= ctxModule(this.#frame)
+    return this.#ctx
+  }
+  get log(): object {
+    this.#log ??= logModule(this.#frame)
+    return this.#log
+  }
+  get node(): object {
+    this.#node ??= nodeModule(this.#frame)
+    return this.#node
+  }
+  get ip(): object {
+    this.#ip ??= ipModule(this.#frame)
+    return this.#ip
+  }
+}
+ObjectFreeze(Kong.prototype)
+ObjectFreeze(Kong)
+
+export function kongFor(frame: Frame): object {
+  return ObjectFreeze(new Kong(frame))
+}

@@ -1,0 +1,116 @@
+/** kong.service: upstream target and timeouts, plus kong.service.request and .response. */
+import type { RequestState } from '../protocol.ts'
+import { bodyKind, maxArgs, parseBody } from './body.isolate.ts'
+import { enter, type Frame, mutate } from './call.isolate.ts'
+import { misuse, PdkError } from './errors.isolate.ts'
+import { copyHeaders, firstHeader } from './headers.isolate.ts'
+import { NumberIsInteger, ObjectFreeze, PromiseCtor } from './intrinsics.isolate.ts'
+import { requestIo } from './io.isolate.ts'
+import { stateOf } from './pdk-request.isolate.ts'
+import { serviceRequestModule } from './pdk-service-request.isolate.ts'
+import { PHASES } from './phases.isolate.ts'
+
+function integerIn(fn: string, name: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !NumberIsInteger(value)) throw misuse(fn, `${name} must be an integer`)
+  if (value < min || value > max)
+    throw misuse(fn, `${name} must be an integer between ${min} and ${max}: given ${value}`)
+  return value
+}
+
+/** The buffered upstream body: from the state, or read by the host. */
+function serviceBody(frame: Frame): Promise<string> {
+  const body = stateOf(frame).serviceResponse?.body
+  if (typeof body === 'string') return new PromiseCtor<string>((resolve) => resolve(body))
+  const wait = requestIo(frame, 'service.response.getRawBody', [])
+  return (async () => {
+    const value = await wait
+    if (typeof value !== 'string') throw new PdkError('the host returned a service body that is not a string')
+    const response = stateOf(frame).serviceResponse
+    if (response) response.body = value
+    return value
+  })()
+}
+
+function serviceResponseModule(frame: Frame): object {
+  const current = (fn: string): RequestState['serviceResponse'] => {
+    enter(frame, fn, PHASES.responseReaders)
+    return stateOf(frame).serviceResponse
+  }
+  return ObjectFreeze({
+    getStatus: () => current('kong.service.response.getStatus')?.status ?? null,
+    getHeaders(limit?: unknown) {
+      const fn = 'kong.service.response.getHeaders'
+      return copyHeaders(current(fn)?.headers, maxArgs(fn, limit, 'max_headers'))
+    },
+    getHeader(name: unknown): string | null {
+      const fn = 'kong.service.response.getHeader'
+      const response = current(fn)
+      if (typeof name !== 'string') throw misuse(fn, 'name must be a string')
+      return firstHeader(response?.headers, name)
+    },
+    getRawBody(): Promise<string> {
+      current('kong.service.response.getRawBody')
+      return serviceBody(frame)
+    },
+    getBody(mimetype?: unknown, limit?: unknown): Promise<unknown> {
+      const fn = 'kong.service.response.getBody'
+      const response = current(fn)
+      if (mimetype !== undefined && mimetype !== null && typeof mimetype !== 'string') {
+        throw misuse(fn, 'mimetype must be a string')
+      }
+      const contentType =
+        typeof mimetype === 'string' ? mimetype : firstHeader(response?.headers, 'content-type')
+      return (async () => {
+        bodyKind(fn, contentType, limit)
+        return parseBody(fn, await serviceBody(frame), contentType!, limit)
+      })()
+    },
+  })
+}
+
+/** A class so the two sub-modules are lazy getters on a frozen prototype (cheap per call). */
+class ServiceModule {
+  readonly #frame: Frame
+  #request?: object
+  #response?: object
+
+  constructor(frame: Frame) {
+    this.#frame = frame
+  }
+  get request(): object {
+    this.#request ??= serviceRequestModule(this.#frame)
+    return this.#request
+  }
+  get response(): object {
+    this.#response ??= serviceResponseModule(this.#frame)
+    return this.#response
+  }
+  readonly setTarget = (host: unknown, port: unknown): void => {
+    const fn = 'kong.service.setTarget'
+    enter(this.#frame, fn, PHASES.rewriteAccess)
+    if (typeof host !== 'string') throw misuse(fn, 'host must be a string')
+    const checked = integerIn(fn, 'port', port, 0, 65535)
+    mutate(this.#frame, { op: 'service.setTarget', host, port: checked })
+  }
+  readonly setRetries = (retries: unknown): void => {
+    const fn = 'kong.service.setRetries'
+    enter(this.#frame, fn, PHASES.access)
+    mutate(this.#frame, { op: 'service.setRetries', retries: integerIn(fn, 'retries', retries, 0, 32767) })
+  }
+  readonly setTimeouts = (connect: unknown, write: unknown, read: unknown): void => {
+    const fn = 'kong.service.setTimeouts'
+    enter(this.#frame, fn, PHASES.access)
+    const max = 2147483646
+    mutate(this.#frame, {
+      op: 'service.setTimeouts',
+      connect: integerIn(fn, 'connect_timeout', connect, 1, max),
+      write: integerIn(fn, 'write_timeout', write, 1, max),
+      read: integerIn(fn, 'read_timeout', read, 1, max),
+    })
+  }
+}
+ObjectFreeze(ServiceModule.prototype)
+
+export function serviceModule(frame: Frame): object {
+  return ObjectFreeze(new ServiceModule(frame))
+}

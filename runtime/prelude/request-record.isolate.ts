@@ -1,0 +1,86 @@
+/** What the isolate keeps per request between phase calls, keyed by the host's request id. */
+import type { RequestState } from '../protocol.ts'
+import {
+  define,
+  MapCtor,
+  MapDelete,
+  MapGet,
+  MapSet,
+  ObjectKeys,
+  own,
+  ReflectDeleteProperty,
+  ReflectOwnKeys,
+} from './intrinsics.isolate.ts'
+import type { Plain } from './values.isolate.ts'
+
+export interface SerializeValue {
+  key: string
+  value: Plain | undefined
+  mode: 'set' | 'add' | 'replace'
+}
+
+export interface RequestRecord {
+  rid: string
+  state: RequestState
+  /** kong.ctx.shared: one live object for the request, refilled when the host sends a new one. */
+  shared: Record<string, unknown>
+  /** kong.ctx.plugin, per plugin name. */
+  pluginCtx: Map<string, Record<string, unknown>>
+  /** The client's request body once known (from the state or a host read). */
+  rawBody: string | null
+  /** A host read of the request body in flight, shared by the call that asked for it. */
+  rawBodyWait: { call: object; promise: Promise<string> } | null
+  /** kong.response.getRawBody's buffer across bodyFilter chunks. */
+  responseBuffer: Uint8Array[] | null
+  serializeValues: SerializeValue[]
+}
+
+const requests = new MapCtor<string, RequestRecord>()
+
+export function findRequest(rid: string): RequestRecord | undefined {
+  return MapGet(requests, rid)
+}
+
+/** A new record from the full state of a request's first call in this isolate. */
+export function openRequest(rid: string, state: RequestState): RequestRecord {
+  const shared: Record<string, unknown> = {}
+  fill(shared, own(state, 'shared'))
+  const body = own(state, 'rawBody')
+  const request: RequestRecord = {
+    rid,
+    state,
+    shared,
+    pluginCtx: new MapCtor(),
+    rawBody: typeof body === 'string' ? body : null,
+    rawBodyWait: null,
+    responseBuffer: null,
+    serializeValues: [],
+  }
+  MapSet(requests, rid, request)
+  return request
+}
+
+/** Each top-level key of a delta replaces that key of the state. */
+export function applyDelta(request: RequestRecord, delta: Partial<RequestState>): void {
+  const keys = ObjectKeys(delta)
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!
+    const value = own(delta, key)
+    define(request.state, key, value)
+    if (key === 'shared') fill(request.shared, value)
+    if (key === 'rawBody' && typeof value === 'string') request.rawBody = value
+  }
+}
+
+/** Replaces the contents of kong.ctx.shared, keeping the object plugins may hold. */
+function fill(target: Record<string, unknown>, source: unknown): void {
+  const old = ReflectOwnKeys(target)
+  for (let i = 0; i < old.length; i++) ReflectDeleteProperty(target, old[i]!)
+  if (source === null || typeof source !== 'object') return
+  const keys = ObjectKeys(source)
+  for (let i = 0; i < keys.length; i++) define(target, keys[i]!, own(source, keys[i]!))
+}
+
+export function forgetRequest(rid: string): void {
+  MapDelete(requests, rid)
+}

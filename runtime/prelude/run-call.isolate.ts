@@ -1,0 +1,208 @@
+/**
+ * Running one phase call: handlers in order from a cursor; a handler's promise parks the call
+ * (pending) until a `resume` finds it settled; the final result carries the whole call.
+ */
+import type { IoResult, PhaseName, PhaseResult, PluginOutcome } from '../protocol.ts'
+import { base64Encode } from './bytes.isolate.ts'
+import { type CallRecord, type Frame, newFrame, type RunEntry } from './call.isolate.ts'
+import { PdkError } from './errors.isolate.ts'
+import {
+  ArrayIsArray,
+  MapCtor,
+  MapDelete,
+  MapForEach,
+  MapGet,
+  MapHas,
+  MapSet,
+  ObjectKeys,
+  push,
+  ReflectApply,
+} from './intrinsics.isolate.ts'
+import { cancelIo, deliverIo, ioWaitingTotal } from './io.isolate.ts'
+import { kongFor } from './kong.isolate.ts'
+import { findPlugin } from './registry.isolate.ts'
+import { forgetRequest, type RequestRecord } from './request-record.isolate.ts'
+import { type Plain, thrownInfo, toPlain, writeJson } from './values.isolate.ts'
+
+/** Calls waiting for a `resume`, by pending id. */
+const calls = new MapCtor<number, CallRecord>()
+let nextCall = 1
+
+export function findCall(id: number): CallRecord | undefined {
+  return MapGet(calls, id)
+}
+
+export function newCall(
+  phase: PhaseName,
+  request: RequestRecord | null,
+  run: RunEntry[],
+  last: boolean,
+): CallRecord {
+  return {
+    id: nextCall++,
+    phase,
+    request,
+    run,
+    cursor: 0,
+    current: null,
+    outcomes: [],
+    mutations: [],
+    exit: null,
+    io: [],
+    ioWaiting: 0,
+    chunk: null,
+    sharedBefore: request ? writeJson(sharedCopy(request)) : '',
+    last,
+    configureArgs: null,
+  }
+}
+
+function sharedCopy(request: RequestRecord): Plain {
+  if (ObjectKeys(request.shared).length === 0) return {}
+  const copy = toPlain(request.shared, 'kong.ctx.shared', true)
+  return copy !== null && typeof copy === 'object' && !ArrayIsArray(copy) ? copy : {}
+}
+
+/** Delivers I/O results and carries the call on (or fails a handler nothing can wake). */
+export function resumeCall(record: CallRecord, io: readonly IoResult[], seq: number): string {
+  const delivered = deliverIo(record, io)
+  const frame = record.current
+  // Microtasks ran when the last crossing returned: with nothing delivered now and no host I/O
+  // outstanding anywhere in the isolate, nothing can ever settle this handler's promise.
+  if (frame && !frame.exited && !frame.settled && delivered === 0 && ioWaitingTotal() === 0) {
+    frame.settled = {
+      failed: true,
+      error: new PdkError(
+        'the handler returned a promise that never settles (it awaits something other than host I/O)',
+      ),
+    }
+  }
+  return advance(record, seq)
+}
+
+/** Runs handlers from the cursor until one is pending, the chain stops, or the list ends. */
+export function advance(record: CallRecord, seq: number): string {
+  for (let guard = 0; guard <= record.run.length + 1; guard++) {
+    const frame = record.current
+    if (frame) {
+      if (frame.exited) finishFrame(frame, 'exit', null)
+      else if (frame.settled) finishFrame(frame, frame.settled.failed ? 'error' : 'ok', frame.settled.error)
+      else return pending(record, seq)
+      record.current = null
+    }
+    if (record.exit || stopped(record) || record.cursor >= record.run.length) break
+    startFrame(record, record.run[record.cursor++]!)
+  }
+  return finish(record, seq)
+}
+
+/** In rewrite, access and response a thrown error ends the chain (the request fails with 500, as in Kong). */
+function stopped(record: CallRecord): boolean {
+  const last = record.outcomes[record.outcomes.length - 1]
+  if (last === undefined || last.status !== 'error') return false
+  return record.phase === 'rewrite' || record.phase === 'access' || record.phase === 'response'
+}
+
+function startFrame(record: CallRecord, entry: RunEntry): void {
+  const frame = newFrame(record, entry)
+  const plugin = findPlugin(entry.plugin)
+  if (!plugin) {
+    finishFrame(frame, 'error', new PdkError(`plugin ${entry.plugin} is not loaded in this isolate`))
+    return
+  }
+  const kong = kongFor(frame)
+  let args: unknown[]
+  if (record.phase === 'configure') args = [kong, record.configureArgs![0]]
+  else if (record.phase === 'initWorker') args = [kong]
+  else {
+    if (!MapHas(plugin.configs, entry.config)) {
+      finishFrame(frame, 'error', new PdkError(`plugin ${entry.plugin} has no configuration ${entry.config}`))
+      return
+    }
+    args = [kong, MapGet(plugin.configs, entry.config)]
+  }
+  let returned: unknown
+  try {
+    const method = (plugin.handler as Record<string, unknown>)[record.phase]
+    returned = typeof method === 'function' ? ReflectApply(method, plugin.handler, args) : undefined
+  } catch (error) {
+    finishFrame(frame, frame.exited ? 'exit' : 'error', error)
+    return
+  }
+  if (frame.exited) {
+    // An async handler that exited before its first await returns a promise rejected with the
+    // exit sentinel: observe it, or V8 reports an unhandled rejection and the call fails.
+    if (thenable(returned)) void settle(frame, returned)
+    finishFrame(frame, 'exit', null)
+  } else if (!thenable(returned)) finishFrame(frame, 'ok', null)
+  else {
+    record.current = frame
+    void settle(frame, returned)
+  }
+}
+
+/** Whether `await` would treat the value as a promise; a throwing `then` getter counts (it rejects). */
+function thenable(value: unknown): boolean {
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return false
+  try {
+    return typeof (value as { then?: unknown }).then === 'function'
+  } catch {
+    return true
+  }
+}
+
+async function settle(frame: Frame, value: unknown): Promise<void> {
+  try {
+    await value
+    frame.settled = { failed: false, error: null }
+  } catch (error) {
+    frame.settled = { failed: true, error }
+  }
+}
+
+function finishFrame(frame: Frame, status: PluginOutcome['status'], error: unknown): void {
+  frame.done = true
+  const outcome: PluginOutcome = { plugin: frame.plugin, config: frame.config, status }
+  if (status === 'error') outcome.error = thrownInfo(error)
+  if (frame.droppedLogs > 0) {
+    push(frame.logs, {
+      level: 'warn',
+      message: `${frame.droppedLogs} more log lines of this handler were dropped`,
+    })
+  }
+  if (frame.logs.length > 0) outcome.logs = frame.logs
+  push(frame.call.outcomes, outcome)
+}
+
+function pending(record: CallRecord, seq: number): string {
+  MapSet(calls, record.id, record)
+  const io = record.io
+  record.io = []
+  return writeJson({ seq, pending: record.id, io: io as never, outcomes: [], mutations: [] })
+}
+
+function finish(record: CallRecord, seq: number): string {
+  MapDelete(calls, record.id)
+  cancelIo(record)
+  const result: PhaseResult = { seq, outcomes: record.outcomes, mutations: record.mutations }
+  if (record.exit) result.exit = record.exit
+  if (record.chunk?.changed) result.chunk = base64Encode(record.chunk.bytes!)
+  const request = record.request
+  if (request) {
+    const shared = sharedCopy(request)
+    if (writeJson(shared) !== record.sharedBefore) result.shared = shared as Record<string, unknown>
+    if (record.last) forgetRequest(request.rid)
+  }
+  return writeJson(result as never)
+}
+
+/** Forgets a request the host gave up on, with any of its calls still pending. */
+export function dropRequest(rid: string): void {
+  forgetRequest(rid)
+  MapForEach(calls, (record, id) => {
+    if (record.request?.rid !== rid) return
+    if (record.current) record.current.done = true
+    cancelIo(record)
+    MapDelete(calls, id)
+  })
+}

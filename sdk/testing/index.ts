@@ -1,0 +1,16 @@
+/**
+ * `isogate/sdk/testing`: tools for plugin authors' tests (host-side Node code, never bundled into
+ * a plugin). `runPlugin` runs one plugin folder in a real isolate as the gateway would.
+ */
+export { PluginConfigError } from './config-error.ts'
+export { type LoadedPlugin, loadPluginFolder } from './load-plugin-folder.ts'
+export { runPlugin } from './run-plugin.ts'
+export type {
+  FakeRequest,
+  FakeUpstreamResponse,
+  PluginFailure,
+  PluginLogLine,
+  PluginRunResult,
+  RunPluginOptions,
+  UpstreamRequest,
+} from './types.ts'

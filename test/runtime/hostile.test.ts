@@ -1,0 +1,146 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type EchoServer, startEchoServer } from '../../host/echo/index.ts'
+import { FIXTURE_PLUGINS, startTestGateway, type TestGateway } from '../helpers/index.ts'
+
+/**
+ * Hostile plugins through a real gateway: each misbehaviour gets its documented status and one
+ * log line, the gateway keeps answering other routes and workspaces, and a plugin stopped by a
+ * limit starts its next request in a fresh isolate.
+ */
+describe('hostile plugins', () => {
+  let upstream: EchoServer
+  let gw: TestGateway
+  const MODES = [
+    'ok',
+    'loop',
+    'loop-after-await',
+    'slices',
+    'bomb',
+    'huge-string',
+    'throw',
+    'throw-null',
+    'throw-poisoned',
+    'escape',
+    'scan',
+    'crlf',
+    'bad-status',
+    'never',
+    'unhandled',
+    'keep-handle',
+    'hostile-args',
+  ]
+
+  beforeAll(async () => {
+    upstream = await startEchoServer()
+    gw = await startTestGateway(
+      {
+        plugins: 'hostile,tagger',
+        plugin_paths: FIXTURE_PLUGINS,
+        plugin_cpu_ms: 50,
+        plugin_wall_ms: 1000,
+        isolate_memory_mb: 32,
+      },
+      { captureLogs: true },
+    )
+    const ok = (status: number) => expect(status).toBeLessThan(300)
+    ok((await gw.admin('POST', '/services', { name: 'svc', url: upstream.url })).status)
+    for (const mode of MODES) {
+      ok((await gw.admin('POST', '/services/svc/routes', { name: mode, paths: [`/${mode}`] })).status)
+      ok((await gw.admin('POST', `/routes/${mode}/plugins`, { name: 'hostile', config: { mode } })).status)
+    }
+    ok((await gw.admin('POST', '/services/svc/routes', { name: 'healthy', paths: ['/healthy'] })).status)
+    ok((await gw.admin('POST', '/workspaces', { name: 'other' })).status)
+    ok((await gw.admin('POST', '/other/services', { name: 'svc', url: upstream.url })).status)
+    ok((await gw.admin('POST', '/other/services/svc/routes', { paths: ['/other'] })).status)
+    ok((await gw.admin('POST', '/other/plugins', { name: 'tagger', config: { value: 'other' } })).status)
+  })
+  afterAll(async () => {
+    await gw?.stop()
+    await upstream?.close()
+  })
+
+  const get = (path: string) => fetch(`${gw.proxyUrl}${path}`)
+  const failuresFor = (requestId: string | null) =>
+    gw.logs.filter((line) => line.msg === 'plugin failed' && line.request_id === requestId)
+
+  /** The gateway still serves a plain route and another workspace's plugin chain. */
+  async function stillServing() {
+    expect((await get('/healthy')).status).toBe(200)
+    const other = await get('/other/x')
+    expect(other.status).toBe(200)
+    expect(other.headers.get('x-tagger-seen')).toBe('other')
+  }
+
+  async function expectFailure(mode: string, status: number, reason: string) {
+    const answer = await get(`/${mode}`)
+    expect(answer.status, mode).toBe(status)
+    const body = (await answer.json()) as { message: string }
+    // the client never sees plugin error text
+    expect(JSON.stringify(body)).not.toMatch(/bug|poisoned|gotcha|trap/)
+    const lines = failuresFor(answer.headers.get('x-isogate-request-id'))
+    expect(lines, `${mode}: one log line`).toHaveLength(1)
+    expect(lines[0]).toMatchObject({ workspace: 'default', plugin: 'hostile', phase: 'access', reason })
+    expect(JSON.stringify(lines[0])).not.toContain('/work/')
+    await stillServing()
+  }
+
+  it('counts calls in one isolate while it lives', async () => {
+    const first = Number((await get('/ok')).headers.get('x-calls'))
+    const second = Number((await get('/ok')).headers.get('x-calls'))
+    expect(second).toBe(first + 1)
+  })
+
+  it('stops a synchronous infinite loop (503), and the next request gets a fresh isolate', async () => {
+    await expectFailure('loop', 503, 'cpu_limit')
+    expect((await get('/ok')).headers.get('x-calls')).toBe('1')
+  })
+
+  it('stops an infinite loop after an await', () => expectFailure('loop-after-await', 503, 'cpu_limit'))
+  it('stops CPU spent in many small slices across awaits', () => expectFailure('slices', 503, 'cpu_limit'))
+  it('stops a memory bomb', () => expectFailure('bomb', 503, 'memory_limit'))
+  // Doubling a string reaches V8's string length limit (a RangeError) before the heap limit.
+  it('contains a huge string', () => expectFailure('huge-string', 500, 'exception'))
+  it('fails a promise that can never settle at once, as an exception', () =>
+    expectFailure('never', 500, 'exception'))
+
+  it('answers 500 for throws of any shape', async () => {
+    await expectFailure('throw', 500, 'exception')
+    await expectFailure('throw-null', 500, 'exception')
+    await expectFailure('throw-poisoned', 500, 'exception')
+  })
+
+  it('maps the stack of a throwing plugin to its .ts source', async () => {
+    const answer = await get('/throw')
+    const [line] = failuresFor(answer.headers.get('x-isogate-request-id'))
+    expect(String(line?.stack)).toMatch(/handler\.ts:\d+/)
+  })
+
+  it('refuses CR/LF header injection and bad statuses with 500', async () => {
+    await expectFailure('crlf', 500, 'exception')
+    const echoed = await get('/healthy')
+    expect(
+      ((await echoed.json()) as { headers: Record<string, string> }).headers['x-injected'],
+    ).toBeUndefined()
+    await expectFailure('bad-status', 500, 'exception')
+  })
+
+  it('finds no way out of the isolate and no isolated-vm handle inside', async () => {
+    expect((await get('/escape')).headers.get('x-escape')).toBe('undefined,undefined,undefined')
+    expect((await get('/scan')).headers.get('x-suspicious')).toBe('none')
+  })
+
+  it('refuses Proxy, cyclic, BigInt, SharedArrayBuffer and thenable values given to the PDK', async () => {
+    const answer = await get('/hostile-args')
+    expect(answer.status).toBe(200)
+    expect(answer.headers.get('x-args')).toBe('refused,refused,refused,refused,refused')
+  })
+
+  it('keeps a PDK handle from an earlier request from touching a later one', async () => {
+    await get('/keep-handle')
+    const answer = await get('/keep-handle')
+    expect(answer.headers.get('x-stale')).toBe('refused')
+  })
+
+  it('fails a handler that leaves a rejected promise unhandled', () =>
+    expectFailure('unhandled', 500, 'exception'))
+})
