@@ -3,6 +3,7 @@ import {
   type IsolateLease,
   IsolatePool,
   type PluginIsolate,
+  runPhase,
 } from '../../runtime/isolate/index.ts'
 import { preludeSource } from '../../runtime/prelude/index.ts'
 import type { ConfigSnapshot } from '../entities/index.ts'
@@ -127,7 +128,7 @@ export class WorkerPlugins implements PluginHooks {
     const plugins = (name === '*' ? this.catalog.plugins : [this.catalog.get(name)]).flatMap((plugin) =>
       plugin ? [{ name: plugin.name, code: plugin.bundle.code }] : [],
     )
-    return createPluginIsolate({
+    const isolate = await createPluginIsolate({
       memoryMb: this.options.memoryMb,
       prelude: this.prelude,
       plugins,
@@ -141,6 +142,39 @@ export class WorkerPlugins implements PluginHooks {
       label: key,
       ...(this.options.watchdog ? { watchdog: this.options.watchdog } : {}),
     })
+    await this.initWorker(isolate, plugins)
+    return isolate
+  }
+
+  /** Kong's init_worker, once per isolate for each plugin that has it: failures are logged, not fatal. */
+  private async initWorker(isolate: PluginIsolate, plugins: { name: string }[]): Promise<void> {
+    for (const { name } of plugins) {
+      if (!this.catalog.get(name)?.phases.includes('initWorker')) continue
+      try {
+        const { result } = await runPhase(
+          isolate,
+          {
+            kind: 'call',
+            seq: 0,
+            phase: 'initWorker',
+            rid: 'init-worker',
+            run: [{ plugin: name, config: '' }],
+            last: true,
+            budgetMs: this.options.cpuMs,
+          },
+          { cpuMs: this.options.cpuMs, wallMs: this.options.wallMs },
+          () => Promise.reject(new Error('no host I/O in initWorker')),
+        )
+        const failed = result.outcomes.find((outcome) => outcome.status === 'error')
+        if (failed)
+          this.options.logger.error(
+            { plugin: name, phase: 'initWorker', detail: failed.error?.message },
+            'plugin failed',
+          )
+      } catch (error) {
+        this.options.logger.error({ plugin: name, phase: 'initWorker', err: error }, 'plugin failed')
+      }
+    }
   }
 
   /** Isolates of workspace/plugin pairs the new snapshot no longer uses go, once in-flight requests are done. */

@@ -39,6 +39,8 @@ for (const isolation of ['plugin', 'workspace'] as const) {
       const echoed = (await answer.json()) as { headers: Record<string, string> }
       expect(echoed.headers['x-tagger']).toBe('global')
       expect(echoed.headers['x-order']).toBe('gatekeeper')
+      // initWorker ran in the isolate before its first request
+      expect(echoed.headers['x-tagger-init']).toBe('true')
     })
 
     it('an exit short-circuits access, yet the header filters of every matched plugin still run', async () => {
