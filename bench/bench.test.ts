@@ -30,13 +30,25 @@ it('npm run bench -- --tiny measures every contender and writes its report', asy
       'upstream alone',
       'bare undici proxy',
       'isogate, no plugins',
+      'isogate, 5 plugins (isolation=plugin)',
+      'isogate, 5 plugins (isolation=workspace)',
     ])
     for (const row of report.summary) {
       expect(row.rps).toBeGreaterThan(0)
       expect(row.errors).toBe(0)
     }
-    expect(readFileSync(join(out, 'latest.md'), 'utf8')).toContain('vs bare proxy')
+    for (const row of report.summary.slice(3)) {
+      expect(row.phaseCalls.count).toBeGreaterThan(0)
+      expect(row.phaseCalls.p50).toBeGreaterThan(0)
+      expect(row.phaseCalls.p99).toBeGreaterThanOrEqual(row.phaseCalls.p50)
+      expect(Object.keys(row.coldStart).sort()).toEqual(['configureMs', 'firstMs', 'secondMs', 'warmMs'])
+    }
+    const markdown = readFileSync(join(out, 'latest.md'), 'utf8')
+    expect(markdown).toContain('| isogate, 5 plugins (isolation=plugin) |')
+    expect(markdown).toContain('vs no plugins')
+    expect(markdown).toContain('Cold start')
+    expect(markdown).toContain('vs bare proxy')
   } finally {
     rmSync(out, { recursive: true, force: true })
   }
-}, 120_000)
+}, 180_000)

@@ -6,6 +6,13 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { freePort } from '../test/helpers/index.ts'
+import {
+  adminPost,
+  type ColdStart,
+  configurePlugins,
+  measureColdStart,
+  prepareColdStart,
+} from './plugin-figures.ts'
 import { firstJsonLine, spawnScript, stopProcess } from './processes.ts'
 
 /** Something the load is driven against: its URL and the root of its process tree. */
@@ -14,6 +21,9 @@ export interface Contender {
   url: string
   pid: number
   stop(): Promise<void>
+  /** The gateway's status listener, where its phase-call metrics are scraped. */
+  statusUrl?: string
+  coldStart?: ColdStart
 }
 
 async function scriptContender(name: string, script: string, args: string[]): Promise<Contender> {
@@ -26,13 +36,18 @@ export const startUpstream = () => scriptContender('upstream alone', './upstream
 export const startBareProxy = (upstream: string) =>
   scriptContender('bare undici proxy', './bare-proxy.ts', [upstream])
 
+/** The plugin runtime's isolation mode; without one, isogate runs no plugins. */
+export type Isolation = 'plugin' | 'workspace'
+
 /**
  * isogate as a user runs it (`isogate start`, one proxy worker under its supervisor), configured
  * through its Admin API with one service and one catch-all route, access log off like the others.
+ * With `isolation`, the five BENCH_PLUGINS run on every request, the status listener is on (for
+ * the phase-call metrics) and a plugin's cold start is measured before any load.
  */
-export async function startIsogate(upstream: string): Promise<Contender> {
+export async function startIsogate(upstream: string, isolation?: Isolation): Promise<Contender> {
   const prefix = mkdtempSync(join(tmpdir(), 'isogate-bench-'))
-  const [proxyPort, adminPort] = [await freePort(), await freePort()]
+  const [proxyPort, adminPort, statusPort] = [await freePort(), await freePort(), await freePort()]
   const bin = fileURLToPath(new URL('../bin/isogate.js', import.meta.url))
   const child: ChildProcess = spawn(process.execPath, [bin, 'start'], {
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -41,40 +56,44 @@ export async function startIsogate(upstream: string): Promise<Contender> {
       ISOGATE_PREFIX: prefix,
       ISOGATE_PROXY_LISTEN: `127.0.0.1:${proxyPort}`,
       ISOGATE_ADMIN_LISTEN: `127.0.0.1:${adminPort}`,
-      ISOGATE_STATUS_LISTEN: 'off',
+      ISOGATE_STATUS_LISTEN: isolation ? `127.0.0.1:${statusPort}` : 'off',
       ISOGATE_WORKER_PROCESSES: '1',
       ISOGATE_PROXY_ACCESS_LOG: 'off',
       ISOGATE_LOG_LEVEL: 'warn',
+      ...(isolation ? { ISOGATE_ISOLATION: isolation } : {}),
     },
   })
+  const stop = async () => {
+    await stopProcess(child)
+    rmSync(prefix, { recursive: true, force: true })
+  }
   const admin = `http://127.0.0.1:${adminPort}`
-  for (let attempt = 0; ; attempt++) {
-    if (child.exitCode !== null) throw new Error('isogate exited during start')
-    const up = await fetch(`${admin}/status`).then(
-      (r) => r.ok,
-      () => false,
-    )
-    if (up) break
-    if (attempt > 300) throw new Error('isogate did not start within 30s')
-    await sleep(100)
-  }
-  const post = async (path: string, body: unknown) => {
-    const response = await fetch(admin + path, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    })
-    if (response.status !== 201) throw new Error(`${path}: ${response.status} ${await response.text()}`)
-  }
-  await post('/services', { name: 'bench', url: upstream })
-  await post('/services/bench/routes', { paths: ['/'] })
-  return {
-    name: 'isogate, no plugins',
-    url: `http://127.0.0.1:${proxyPort}`,
-    pid: child.pid as number,
-    async stop() {
-      await stopProcess(child)
-      rmSync(prefix, { recursive: true, force: true })
-    },
+  const url = `http://127.0.0.1:${proxyPort}`
+  try {
+    for (let attempt = 0; ; attempt++) {
+      if (child.exitCode !== null) throw new Error('isogate exited during start')
+      const up = await fetch(`${admin}/status`).then(
+        (r) => r.ok,
+        () => false,
+      )
+      if (up) break
+      if (attempt > 300) throw new Error('isogate did not start within 30s')
+      await sleep(100)
+    }
+    if (isolation) await prepareColdStart(admin, upstream)
+    await adminPost(admin, '/services', { name: 'bench', url: upstream })
+    await adminPost(admin, '/services/bench/routes', { paths: ['/'] })
+    const base = { url, pid: child.pid as number, stop }
+    if (!isolation) return { name: 'isogate, no plugins', ...base }
+    await configurePlugins(admin)
+    return {
+      name: `isogate, 5 plugins (isolation=${isolation})`,
+      ...base,
+      statusUrl: `http://127.0.0.1:${statusPort}`,
+      coldStart: await measureColdStart(admin, url),
+    }
+  } catch (error) {
+    await stop()
+    throw error
   }
 }

@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { type Contender, startBareProxy, startIsogate, startUpstream } from './contenders.ts'
+import { scrapePhaseCalls } from './plugin-figures.ts'
 import { firstJsonLine, spawnScript, usage } from './processes.ts'
 import { type Row, renderMarkdown, summarize } from './report.ts'
 
@@ -52,6 +53,8 @@ const contenders: Contender[] = [upstream]
 try {
   contenders.push(await startBareProxy(upstream.url))
   contenders.push(await startIsogate(upstream.url))
+  contenders.push(await startIsogate(upstream.url, 'plugin'))
+  contenders.push(await startIsogate(upstream.url, 'workspace'))
   process.stderr.write(
     `bench: ${settings.rounds} rounds × ${contenders.length} contenders, ${settings.connections} connections, ${settings.seconds}s each\n`,
   )
@@ -63,6 +66,13 @@ try {
     rows,
     contenders.map((c) => c.name),
   )
+  // After the measured rounds: the workers' rings hold the latest phase calls of the load.
+  for (const [i, contender] of contenders.entries()) {
+    const row = summary[i]
+    if (row === undefined) continue
+    if (contender.statusUrl) row.phaseCalls = await scrapePhaseCalls(contender.statusUrl)
+    if (contender.coldStart) row.coldStart = contender.coldStart
+  }
   const machine = {
     cpu: cpus()[0]?.model ?? 'unknown',
     cores: cpus().length,

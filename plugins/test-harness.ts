@@ -6,7 +6,7 @@
 import { fileURLToPath } from 'node:url'
 import { type ConfigValidation, compileConfigValidator } from '../host/plugins/index.ts'
 import { bundlePlugin } from '../runtime/bundle/index.ts'
-import { loadInIsolate, type TestIsolate } from '../runtime/prelude/index.ts'
+import { loadInIsolate, requestState, type TestIsolate } from '../runtime/prelude/index.ts'
 import type {
   Headers,
   IoRequest,
@@ -52,59 +52,7 @@ export interface PluginUnderTest {
 let counter = 0
 
 /** A request state with plausible defaults (GET http://example.com:8000/v1/movies via route /v1). */
-export function requestState(overrides: Partial<RequestState> = {}): RequestState {
-  return {
-    id: 'req-1',
-    startedAt: 1_700_000_000_000,
-    scheme: 'http',
-    host: 'example.com',
-    port: 8000,
-    method: 'GET',
-    path: '/v1/movies',
-    rawQuery: '',
-    headers: { host: 'example.com', 'user-agent': 'test' },
-    client: {
-      ip: '127.0.0.1',
-      port: 40000,
-      forwardedIp: '127.0.0.1',
-      forwardedPort: 40000,
-      protocol: 'http',
-    },
-    route: {
-      id: 'route-1',
-      name: 'movies',
-      paths: ['/v1'],
-      hosts: null,
-      methods: null,
-      protocols: ['http', 'https'],
-      tags: null,
-      ws_id: 'ws-1',
-    },
-    service: {
-      id: 'service-1',
-      name: 'movies',
-      protocol: 'http',
-      host: 'upstream.local',
-      port: 80,
-      path: null,
-      retries: 5,
-      connect_timeout: 60000,
-      write_timeout: 60000,
-      read_timeout: 60000,
-      tags: null,
-      ws_id: 'ws-1',
-    },
-    uriCaptures: null,
-    workspace: { id: 'ws-1', name: 'default' },
-    consumer: null,
-    credential: null,
-    shared: {},
-    upstream: { method: 'GET', path: '/movies', rawQuery: '' },
-    response: null,
-    serviceResponse: null,
-    ...overrides,
-  }
-}
+export { requestState }
 
 /** `plugins/<name>` bundled and loaded into a fresh isolate. */
 export async function loadPlugin(name: string): Promise<PluginUnderTest> {

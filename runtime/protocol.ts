@@ -22,6 +22,18 @@ export type PhaseName =
   | 'bodyFilter'
   | 'log'
 
+/** Every phase a handler may implement, in the order they run. */
+export const PHASE_NAMES: readonly PhaseName[] = [
+  'initWorker',
+  'configure',
+  'rewrite',
+  'access',
+  'response',
+  'headerFilter',
+  'bodyFilter',
+  'log',
+]
+
 /** Phases that run for one request, in order. */
 export const REQUEST_PHASES = ['rewrite', 'access', 'response', 'headerFilter', 'bodyFilter', 'log'] as const
 export type RequestPhase = (typeof REQUEST_PHASES)[number]

@@ -1,5 +1,6 @@
 import type { CrossingWatchdog } from '../../runtime/isolate/index.ts'
 import type { Logger } from '../log/index.ts'
+import type { PhaseTimings } from './phase-timing.ts'
 
 /** What the plugin runtime of one worker needs from the node's configuration. */
 export interface ChainOptions {
@@ -15,4 +16,6 @@ export interface ChainOptions {
   maxBodyBytes: number
   logger: Logger
   watchdog?: CrossingWatchdog
+  /** Where the wall time of each completed phase call is recorded (the worker's stats). */
+  timings?: PhaseTimings
 }

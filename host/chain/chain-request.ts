@@ -13,33 +13,11 @@ import type {
   PluginRequestInfo,
   UpstreamChanges,
 } from '../proxy/index.ts'
+import { errorAnswer, withPending } from './gateway-answers.ts'
 import { callIsolate, type IsolateSession, type PhaseFailure } from './phase-call.ts'
 import { RequestModel } from './request-model.ts'
 import { requestState } from './request-state.ts'
 import type { ChainFlags, WorkerPlugins } from './worker-plugins.ts'
-
-const ERROR_MESSAGES = {
-  500: 'An unexpected error occurred',
-  503: 'The upstream server is currently unavailable',
-} as const
-
-function errorAnswer(status: 500 | 503): GatewayAnswer {
-  return {
-    status,
-    headers: { 'content-type': 'application/json; charset=utf-8' },
-    body: Buffer.from(JSON.stringify({ message: ERROR_MESSAGES[status] })),
-  }
-}
-
-/** Kong's response-phase changes made before there was a response, applied to it now. */
-function withPending(model: RequestModel): void {
-  const response = model.state.response
-  if (!response) return
-  const pending = model.pendingResponse
-  for (const name of pending.cleared) delete response.headers[name]
-  Object.assign(response.headers, pending.headers)
-  if (pending.status !== null && response.source !== 'error') response.status = pending.status
-}
 
 /**
  * One request's plugin work (host side): which instances run in each phase, the calls into their
@@ -124,6 +102,10 @@ export class ChainRequest implements PluginRequest {
     source: 'service' | 'exit' | 'error',
   ): Promise<{ status: number; headers: Record<string, string | string[]> }> {
     const { model } = this
+    // kong.service.response: the upstream's answer as it came, whatever plugins do to the response
+    if (source === 'service' && model.state.serviceResponse === null) {
+      model.state.serviceResponse = { status, headers: { ...headers }, body: null }
+    }
     model.state.response = { status, headers: { ...headers }, source }
     withPending(model)
     // Failures here are contained: logged, and the response goes on (Kong's header_filter rule).
@@ -234,8 +216,8 @@ export class ChainRequest implements PluginRequest {
       last: phase === 'log',
       drop: this.runtime.takeDrops(key),
     })
-    // A limit disposed the isolate: later phases of this request must not use the dead lease.
-    if (failure !== null && failure.status === 503) {
+    // Anything but a plugin exception disposed the isolate: later phases must not use the dead lease.
+    if (failure !== null && session.lease.isolate.disposed) {
       session.lease.release()
       this.sessions.delete(key)
     }

@@ -1,4 +1,5 @@
 export type { ChainOptions } from './chain-options.ts'
+export { errorAnswer, withPending } from './gateway-answers.ts'
 export {
   callIsolate,
   configureIfChanged,
@@ -6,5 +7,6 @@ export {
   type IsolateSession,
   type PhaseFailure,
 } from './phase-call.ts'
+export { PHASE_SAMPLES, type PhaseCallStats, PhaseTimings } from './phase-timing.ts'
 export { type ExitResponse, RequestModel } from './request-model.ts'
 export { WorkerPlugins } from './worker-plugins.ts'

@@ -1,6 +1,7 @@
 import {
   type IoHandler,
   type IsolateLease,
+  isBridgeViolation,
   isIsolateError,
   mapStack,
   type PluginIsolate,
@@ -33,6 +34,17 @@ export interface IsolateSession {
 }
 
 const LIMITS = new Set(['cpu_limit', 'wall_limit', 'memory_limit'])
+/** Bridge rules that are quotas (SPEC §5: a limit → 503); every other broken rule is a bad message (500). */
+const QUOTAS = new Set([
+  'result_size',
+  'mutation_count',
+  'header_count',
+  'body_size',
+  'log_count',
+  'log_size',
+  'text_size',
+  'crossing_count',
+])
 
 /**
  * One phase call into one isolate for `entries` (one plugin in `isolation = plugin`, a run of the
@@ -68,12 +80,14 @@ export async function callIsolate(
   model.seenBy.add(session.key)
   let result: PhaseResult
   try {
+    const started = performance.now()
     const run = await runPhase(
       session.lease.isolate,
       call,
       { cpuMs: Math.max(0.1, options.cpuMs - spent), wallMs: options.wallMs },
       io,
     )
+    options.timings?.record(performance.now() - started)
     result = run.result
     for (const entry of entries) {
       session.cpu.set(entry.plugin.name, (session.cpu.get(entry.plugin.name) ?? 0) + run.cpuMs)
@@ -86,7 +100,8 @@ export async function callIsolate(
         ? 'exception'
         : 'bridge_violation'
     logFailure(options, model, { plugin, phase, reason, detail: error.message })
-    return { reason, plugin, phase, status: error.code === 'exception' ? 500 : 503 }
+    const quota = isBridgeViolation(error) && QUOTAS.has(error.rule)
+    return { reason, plugin, phase, status: LIMITS.has(error.code) || quota ? 503 : 500 }
   }
   return applyResult(model, phase, result, options, entries)
 }

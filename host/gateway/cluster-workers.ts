@@ -4,9 +4,8 @@ import type { Config, ListenAddress } from '../config/index.ts'
 import type { ConfigSnapshot } from '../entities/types.ts'
 import type { Logger } from '../log/index.ts'
 import { catalogData, type PluginCatalog } from '../plugins/index.ts'
-import type { ProxyStats } from '../proxy/index.ts'
 import type { FromWorker, ToWorker } from './worker-messages.ts'
-import { sumStats, type Workers } from './workers.ts'
+import { sumStats, type WorkerPhaseCalls, type Workers } from './workers.ts'
 
 const WORKER_MAIN = fileURLToPath(new URL('./worker-main.ts', import.meta.url))
 /** How long a worker may take to acknowledge a snapshot before the change is reported as not applied. */
@@ -129,14 +128,16 @@ export async function startClusterWorkers(
             2_000,
           )
           send(slot, { t: 'stats', id })
-          return (await answer).stats
+          return { pid: slot.worker.process.pid ?? 0, ...(await answer) }
         }),
       )
-      return sumStats(
-        answers
-          .filter((a): a is PromiseFulfilledResult<ProxyStats> => a.status === 'fulfilled')
-          .map((a) => a.value),
-      )
+      const answered = answers.flatMap((a) => (a.status === 'fulfilled' ? [a.value] : []))
+      return {
+        server: sumStats(answered.map((a) => a.stats)),
+        phaseCalls: answered.flatMap(({ pid, phaseCalls }): WorkerPhaseCalls[] =>
+          phaseCalls ? [{ pid, ...phaseCalls }] : [],
+        ),
+      }
     },
     ready: () => slots.size > 0 && [...slots].every((s) => s.applied === current.version),
     async close(graceMs) {

@@ -22,7 +22,8 @@ export async function startLocalWorkers(
       node.apply(next)
     },
     async stats() {
-      return node.stats()
+      const phaseCalls = node.phaseCalls()
+      return { server: node.stats(), phaseCalls: phaseCalls ? [{ pid: process.pid, ...phaseCalls }] : [] }
     },
     ready: () => true,
     close: (graceMs) => node.close(graceMs),

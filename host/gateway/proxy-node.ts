@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:net'
 import { hostname } from 'node:os'
 import { BRIDGE_LIMITS } from '../../runtime/isolate/index.ts'
-import { WorkerPlugins } from '../chain/index.ts'
+import { type PhaseCallStats, PhaseTimings, WorkerPlugins } from '../chain/index.ts'
 import type { Config, ListenAddress } from '../config/index.ts'
 import type { ConfigSnapshot } from '../entities/types.ts'
 import { createAccessLogger, type Logger } from '../log/index.ts'
@@ -28,6 +28,7 @@ function workerPlugins(
     maxBodyBytes: config.client_max_body_size || BRIDGE_LIMITS.bodyChars,
     logger,
     watchdog: processWatchdog(),
+    timings: new PhaseTimings(),
   })
 }
 
@@ -38,6 +39,8 @@ export interface ProxyNode {
   /** Starts listening (after the first apply) and returns the bound addresses. */
   listen(): Promise<ListenAddress[]>
   stats(): ProxyStats
+  /** Wall time of this worker's plugin phase calls; null without a plugin runtime. */
+  phaseCalls(): PhaseCallStats | null
   close(graceMs: number): Promise<void>
 }
 
@@ -97,6 +100,7 @@ export function createProxyNode(
       return bound
     },
     stats: () => proxy.stats(),
+    phaseCalls: () => plugins?.options.timings?.summary() ?? null,
     async close(graceMs) {
       // Stop accepting first; a listener's close callback waits for its connections, which the
       // proxy drains, so it is awaited after.

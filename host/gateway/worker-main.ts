@@ -25,7 +25,7 @@ process.on('message', async (message: ToWorker) => {
         send({ t: 'applied', version: message.snapshot.version })
         break
       case 'stats':
-        if (node) send({ t: 'stats', id: message.id, stats: node.stats() })
+        if (node) send({ t: 'stats', id: message.id, stats: node.stats(), phaseCalls: node.phaseCalls() })
         break
       case 'shutdown':
         await shutdown(message.graceMs, 0)

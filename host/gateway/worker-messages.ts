@@ -1,3 +1,4 @@
+import type { PhaseCallStats } from '../chain/index.ts'
 import type { Config, ListenAddress } from '../config/index.ts'
 import type { ConfigSnapshot } from '../entities/types.ts'
 import type { CatalogData } from '../plugins/index.ts'
@@ -16,5 +17,5 @@ export type FromWorker =
   | { t: 'hello' }
   | { t: 'ready'; addresses: ListenAddress[]; version: number }
   | { t: 'applied'; version: number }
-  | { t: 'stats'; id: number; stats: ProxyStats }
+  | { t: 'stats'; id: number; stats: ProxyStats; phaseCalls: PhaseCallStats | null }
   | { t: 'failed'; message: string }

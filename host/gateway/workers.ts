@@ -1,3 +1,4 @@
+import type { PhaseCallStats } from '../chain/index.ts'
 import type { ListenAddress } from '../config/index.ts'
 import type { ConfigSnapshot } from '../entities/types.ts'
 import type { ProxyStats } from '../proxy/index.ts'
@@ -11,12 +12,23 @@ export interface Workers {
   readonly addresses: ListenAddress[]
   /** Resolves once every live worker has swapped in `snapshot`. */
   apply(snapshot: ConfigSnapshot): Promise<void>
-  /** Counters summed over all workers. */
-  stats(): Promise<ProxyStats>
+  /** Counters summed over all workers, and each worker's phase-call timing. */
+  stats(): Promise<NodeStats>
   /** True when every worker has applied the latest snapshot. */
   ready(): boolean
   /** Graceful: workers stop accepting, finish in-flight requests (at most graceMs), then exit. */
   close(graceMs: number): Promise<void>
+}
+
+/** Phase-call wall time of one worker process (quantiles do not add up across workers). */
+export interface WorkerPhaseCalls extends PhaseCallStats {
+  pid: number
+}
+
+export interface NodeStats {
+  server: ProxyStats
+  /** One entry per worker that runs plugins. */
+  phaseCalls: WorkerPhaseCalls[]
 }
 
 export function sumStats(all: ProxyStats[]): ProxyStats {

@@ -1,19 +1,9 @@
 import type { PluginMeta } from '../../runtime/loader/index.ts'
-import type { PhaseName } from '../../runtime/protocol.ts'
+import { PHASE_NAMES, type PhaseName } from '../../runtime/protocol.ts'
 import { pluginLoadError } from './load-error.ts'
 import type { PluginSchemaDefinition } from './types.ts'
 
-/** Every phase a handler may implement, in the order they run. */
-const PHASES: readonly PhaseName[] = [
-  'initWorker',
-  'configure',
-  'rewrite',
-  'access',
-  'response',
-  'headerFilter',
-  'bodyFilter',
-  'log',
-]
+const PHASES = PHASE_NAMES
 /** Kong's Lua names of phases whose isogate names are camelCase. */
 const LUA_NAMES = new Map<string, PhaseName>([
   ['init_worker', 'initWorker'],

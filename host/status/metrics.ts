@@ -1,8 +1,18 @@
 import { Gauge, Registry } from 'prom-client'
 
+/** Wall time of one worker's plugin phase calls, µs (quantiles over its latest calls). */
+export interface PhaseCallSource {
+  pid: number
+  count: number
+  p50: number | null
+  p99: number | null
+}
+
 export interface MetricSources {
   /** Proxy counters summed over the workers. */
   server(): Promise<Record<string, number>>
+  /** One entry per worker that runs plugins. */
+  phaseCalls(): Promise<PhaseCallSource[]>
   databaseReachable(): Promise<boolean>
   configVersion(): number
 }
@@ -31,6 +41,31 @@ export function createMetrics(sources: MetricSources): Registry {
     registers: [registry],
     async collect() {
       this.set((await sources.server()).total_requests ?? 0)
+    },
+  })
+  // isogate's own: the price of crossing into a plugin isolate, as the running proxy pays it.
+  new Gauge({
+    name: 'isogate_plugin_phase_call_microseconds',
+    help: 'Wall time of a plugin phase call per worker, over its latest calls',
+    labelNames: ['worker', 'quantile'],
+    registers: [registry],
+    async collect() {
+      this.reset()
+      for (const worker of await sources.phaseCalls()) {
+        const pid = String(worker.pid)
+        if (worker.p50 !== null) this.set({ worker: pid, quantile: '0.5' }, worker.p50)
+        if (worker.p99 !== null) this.set({ worker: pid, quantile: '0.99' }, worker.p99)
+      }
+    },
+  })
+  new Gauge({
+    name: 'isogate_plugin_phase_call_microseconds_count',
+    help: 'Plugin phase calls per worker since it started',
+    labelNames: ['worker'],
+    registers: [registry],
+    async collect() {
+      this.reset()
+      for (const worker of await sources.phaseCalls()) this.set({ worker: String(worker.pid) }, worker.count)
     },
   })
   new Gauge({

@@ -102,3 +102,6 @@ export function loadInIsolate(
     throw error
   }
 }
+
+/** A plausible request state for tests of the in-isolate side (and of plugins). */
+export { requestState } from './request-state-fixture.ts'

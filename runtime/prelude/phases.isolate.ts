@@ -4,7 +4,7 @@
  * allowed; here `response` (buffered, after the upstream answered) counts wherever
  * `headerFilter` does, since it runs between access and headerFilter.
  */
-import type { PhaseName } from '../protocol.ts'
+import { PHASE_NAMES, type PhaseName } from '../protocol.ts'
 
 export const PHASE_BITS: Record<PhaseName, number> = {
   initWorker: 1,
@@ -17,16 +17,7 @@ export const PHASE_BITS: Record<PhaseName, number> = {
   log: 128,
 }
 
-const ORDER: PhaseName[] = [
-  'initWorker',
-  'configure',
-  'rewrite',
-  'access',
-  'response',
-  'headerFilter',
-  'bodyFilter',
-  'log',
-]
+const ORDER = PHASE_NAMES
 
 const { initWorker, configure, rewrite, access, response, headerFilter, bodyFilter, log } = PHASE_BITS
 

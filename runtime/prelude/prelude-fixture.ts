@@ -4,6 +4,9 @@ import { join } from 'node:path'
 import { bundlePlugin } from '../bundle/index.ts'
 import type { PhaseCall, PhaseResult, RequestState } from '../protocol.ts'
 import { loadInIsolate, type TestInit, type TestIsolate } from './index.ts'
+import { requestState } from './request-state-fixture.ts'
+
+export { requestState }
 
 /**
  * Test helpers (not a mock): real plugin folders in a temp dir, bundled by the real bundler, run
@@ -29,61 +32,6 @@ export async function bundles(handlers: Record<string, string>): Promise<{ name:
     return out
   } finally {
     rmSync(root, { recursive: true, force: true })
-  }
-}
-
-/** A request state with plausible defaults. */
-export function requestState(overrides: Partial<RequestState> = {}): RequestState {
-  return {
-    id: 'req-1',
-    startedAt: 1_700_000_000_000,
-    scheme: 'http',
-    host: 'example.com',
-    port: 8000,
-    method: 'GET',
-    path: '/v1/movies',
-    rawQuery: '',
-    headers: { host: 'example.com', 'user-agent': 'test' },
-    client: {
-      ip: '127.0.0.1',
-      port: 40000,
-      forwardedIp: '127.0.0.1',
-      forwardedPort: 40000,
-      protocol: 'http',
-    },
-    route: {
-      id: 'route-1',
-      name: 'movies',
-      paths: ['/v1'],
-      hosts: null,
-      methods: null,
-      protocols: ['http', 'https'],
-      tags: null,
-      ws_id: 'ws-1',
-    },
-    service: {
-      id: 'service-1',
-      name: 'movies',
-      protocol: 'http',
-      host: 'upstream.local',
-      port: 80,
-      path: null,
-      retries: 5,
-      connect_timeout: 60000,
-      write_timeout: 60000,
-      read_timeout: 60000,
-      tags: null,
-      ws_id: 'ws-1',
-    },
-    uriCaptures: null,
-    workspace: { id: 'ws-1', name: 'default' },
-    consumer: null,
-    credential: null,
-    shared: {},
-    upstream: { method: 'GET', path: '/movies', rawQuery: '' },
-    response: null,
-    serviceResponse: null,
-    ...overrides,
   }
 }
 

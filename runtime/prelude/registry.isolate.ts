@@ -2,7 +2,7 @@
  * The plugins this isolate holds (several share one isolate in `isolation = workspace`): each
  * bundle leaves `globalThis.__isogatePlugin`, which `adopt` moves here under the plugin's name.
  */
-import type { PhaseName } from '../protocol.ts'
+import { PHASE_NAMES, type PhaseName } from '../protocol.ts'
 import { ErrorCtor, MapCtor, MapGet, MapSet, push, ReflectDeleteProperty } from './intrinsics.isolate.ts'
 import { toPlain, writeJson } from './values.isolate.ts'
 
@@ -17,16 +17,7 @@ export interface PluginEntry {
 
 const GLOBAL = '__isogatePlugin'
 
-export const PHASE_METHODS: PhaseName[] = [
-  'initWorker',
-  'configure',
-  'rewrite',
-  'access',
-  'response',
-  'headerFilter',
-  'bodyFilter',
-  'log',
-]
+export const PHASE_METHODS: readonly PhaseName[] = PHASE_NAMES
 
 const plugins = new MapCtor<string, PluginEntry>()
 

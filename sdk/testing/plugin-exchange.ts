@@ -1,9 +1,11 @@
 import {
   type ChainOptions,
   callIsolate,
+  errorAnswer,
   type IsolateSession,
   type PhaseFailure,
   type RequestModel,
+  withPending,
 } from '../../host/chain/index.ts'
 import type { ChainEntry } from '../../host/plugins/index.ts'
 import type { IoRequest, PhaseName } from '../../runtime/protocol.ts'
@@ -26,27 +28,6 @@ export interface ExchangeOutcome {
 }
 
 const EMPTY = Buffer.alloc(0)
-
-/** The gateway's answer when a plugin failed (ChainRequest's). */
-function errorAnswer(status: 500 | 503): Answer {
-  const message =
-    status === 500 ? 'An unexpected error occurred' : 'The upstream server is currently unavailable'
-  return {
-    status,
-    headers: { 'content-type': 'application/json; charset=utf-8' },
-    body: Buffer.from(JSON.stringify({ message })),
-  }
-}
-
-/** Response changes plugins made before there was a response, applied to it now (as ChainRequest does). */
-function withPending(model: RequestModel): void {
-  const response = model.state.response
-  if (!response) return
-  const pending = model.pendingResponse
-  for (const name of pending.cleared) delete response.headers[name]
-  Object.assign(response.headers, pending.headers)
-  if (pending.status !== null && response.source !== 'error') response.status = pending.status
-}
 
 /**
  * One request through one plugin, phase by phase, in the order and with the hand-offs of the

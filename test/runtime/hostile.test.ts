@@ -19,10 +19,12 @@ describe('hostile plugins', () => {
     'huge-string',
     'throw',
     'throw-null',
+    'throw-symbol',
     'throw-poisoned',
     'escape',
     'scan',
     'crlf',
+    'flood',
     'bad-status',
     'never',
     'unhandled',
@@ -106,6 +108,7 @@ describe('hostile plugins', () => {
   it('answers 500 for throws of any shape', async () => {
     await expectFailure('throw', 500, 'exception')
     await expectFailure('throw-null', 500, 'exception')
+    await expectFailure('throw-symbol', 500, 'exception')
     await expectFailure('throw-poisoned', 500, 'exception')
   })
 
@@ -114,6 +117,9 @@ describe('hostile plugins', () => {
     const [line] = failuresFor(answer.headers.get('x-isogate-request-id'))
     expect(String(line?.stack)).toMatch(/handler\.ts:\d+/)
   })
+
+  it('stops a plugin flooding the bridge with setter calls (a bridge quota: 503)', () =>
+    expectFailure('flood', 503, 'bridge_violation'))
 
   it('refuses CR/LF header injection and bad statuses with 500', async () => {
     await expectFailure('crlf', 500, 'exception')

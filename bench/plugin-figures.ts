@@ -1,0 +1,103 @@
+import { request } from 'undici'
+
+/**
+ * What the plugin contenders add to the bench: the chain of five bundled plugins they run, the
+ * phase-call timing scraped from the gateway's own `/metrics`, and the cold start of a plugin.
+ */
+
+/** Five bundled plugins, global on the default workspace; none of them ends the bench's requests. */
+export const BENCH_PLUGINS: { name: string; config?: Record<string, unknown> }[] = [
+  { name: 'correlation-id' },
+  { name: 'cors', config: { origins: ['*'] } },
+  { name: 'request-transformer', config: { add: { headers: ['x-bench:1'] } } },
+  { name: 'response-transformer', config: { add: { headers: ['x-bench-out:1'] } } },
+  // Runs in access on every request, answers only those carrying the trigger (the bench's never do).
+  { name: 'request-termination', config: { trigger: 'x-terminate' } },
+]
+
+/** Wall time of a phase call in the worker (µs), as `isogate_plugin_phase_call_microseconds` reports it. */
+export interface PhaseCallFigures {
+  count: number
+  p50: number | null
+  p99: number | null
+}
+
+/** A brand-new workspace's plugin: what its configuration and first requests took, ms. */
+export interface ColdStart {
+  /** The Admin API call that adds the plugin (write, snapshot, every worker applied it). */
+  configureMs: number
+  firstMs: number
+  secondMs: number
+  /** Median of the five requests after the second. */
+  warmMs: number
+}
+
+const COLD_HOST = 'cold-start.bench'
+
+export async function adminPost(admin: string, path: string, body: unknown): Promise<void> {
+  const response = await fetch(admin + path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  })
+  if (response.status !== 201) throw new Error(`${path}: ${response.status} ${await response.text()}`)
+}
+
+export async function configurePlugins(admin: string): Promise<void> {
+  for (const plugin of BENCH_PLUGINS) await adminPost(admin, '/plugins', plugin)
+}
+
+async function timedGet(url: string, host?: string): Promise<number> {
+  const started = performance.now()
+  const response = await request(url, host ? { headers: { host } } : {})
+  await response.body.arrayBuffer()
+  if (response.statusCode !== 200) throw new Error(`cold start: ${url} answered ${response.statusCode}`)
+  return performance.now() - started
+}
+
+/**
+ * The cold start's workspace, service and route (no plugin yet). Created before the bench's
+ * catch-all route: Kong refuses a route that traffic of another workspace's catch-all reaches.
+ */
+export async function prepareColdStart(admin: string, upstream: string): Promise<void> {
+  await adminPost(admin, '/workspaces', { name: 'cold-start' })
+  await adminPost(admin, '/cold-start/services', { name: 'cold', url: upstream })
+  await adminPost(admin, '/cold-start/services/cold/routes', { name: 'cold', hosts: [COLD_HOST] })
+}
+
+/**
+ * Adds one plugin to the prepared workspace, then times its first requests. Isolates are built
+ * when a snapshot is applied, not on the request path, so the first request pays only what is
+ * left of that build when it arrives (the Admin API answers once the workers applied the
+ * snapshot, while the build may still run); the plugin's first `configure` and first phase call
+ * are always the first request's.
+ */
+export async function measureColdStart(admin: string, proxy: string): Promise<ColdStart> {
+  await timedGet(`${proxy}/`) // the bench's connection to the proxy, opened outside the measure
+  const started = performance.now()
+  await adminPost(admin, '/cold-start/routes/cold/plugins', {
+    name: 'request-transformer',
+    config: { add: { headers: ['x-cold:1'] } },
+  })
+  const configureMs = performance.now() - started
+  const firstMs = await timedGet(`${proxy}/`, COLD_HOST)
+  const secondMs = await timedGet(`${proxy}/`, COLD_HOST)
+  const warm: number[] = []
+  for (let i = 0; i < 5; i++) warm.push(await timedGet(`${proxy}/`, COLD_HOST))
+  warm.sort((a, b) => a - b)
+  return { configureMs, firstMs, secondMs, warmMs: warm[2] as number }
+}
+
+/** The first worker's phase-call figures from the status listener's Prometheus text. */
+export async function scrapePhaseCalls(status: string): Promise<PhaseCallFigures> {
+  const text = await (await fetch(`${status}/metrics`)).text()
+  const value = (pattern: RegExp) => {
+    const found = pattern.exec(text)
+    return found ? Number(found[1]) : null
+  }
+  return {
+    count: value(/^isogate_plugin_phase_call_microseconds_count\{[^}]*\} (\S+)$/m) ?? 0,
+    p50: value(/^isogate_plugin_phase_call_microseconds\{[^}]*quantile="0\.5"[^}]*\} (\S+)$/m),
+    p99: value(/^isogate_plugin_phase_call_microseconds\{[^}]*quantile="0\.99"[^}]*\} (\S+)$/m),
+  }
+}
