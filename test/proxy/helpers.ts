@@ -2,65 +2,17 @@ import { createServer, type IncomingMessage, request, type Server, type ServerRe
 import { type AddressInfo, connect, createServer as createNetServer, type Socket } from 'node:net'
 import type { Route, Service } from '../../host/entities/types.ts'
 import { createProxy, type GatewayProxy, type ProxyOptions } from '../../host/proxy/index.ts'
+import { makeRoute, makeService } from '../../host/router/fixtures.ts'
 import { buildRouter } from '../../host/router/index.ts'
-
-const WS = '00000000-0000-4000-8000-000000000001'
-let counter = 0
-const nextId = () => `00000000-0000-4000-8000-${(++counter).toString(16).padStart(12, '0')}`
 
 /** A service row with Kong's defaults, pointing at 127.0.0.1:`port`. */
 export function service(port: number, fields: Partial<Service> = {}): Service {
-  return {
-    id: nextId(),
-    ws_id: WS,
-    created_at: 1_700_000_000,
-    updated_at: 1_700_000_000,
-    name: null,
-    retries: 5,
-    protocol: 'http',
-    host: '127.0.0.1',
-    port,
-    path: null,
-    connect_timeout: 60_000,
-    write_timeout: 60_000,
-    read_timeout: 60_000,
-    tags: null,
-    client_certificate: null,
-    tls_verify: null,
-    tls_verify_depth: null,
-    ca_certificates: null,
-    enabled: true,
-    ...fields,
-  }
+  return makeService({ host: '127.0.0.1', port, ...fields })
 }
 
 /** A route row with Kong's defaults, bound to `svc` (null: a route without service). */
 export function route(svc: Service | null, fields: Partial<Route> = {}): Route {
-  return {
-    id: nextId(),
-    ws_id: WS,
-    created_at: 1_700_000_000,
-    updated_at: 1_700_000_000,
-    name: null,
-    protocols: ['http', 'https'],
-    methods: null,
-    hosts: null,
-    paths: null,
-    headers: null,
-    https_redirect_status_code: 426,
-    regex_priority: 0,
-    strip_path: true,
-    path_handling: 'v0',
-    preserve_host: false,
-    request_buffering: true,
-    response_buffering: true,
-    snis: null,
-    sources: null,
-    destinations: null,
-    tags: null,
-    service: svc === null ? null : { id: svc.id },
-    ...fields,
-  }
+  return makeRoute({ service: svc === null ? null : { id: svc.id }, ...fields })
 }
 
 export interface TestProxy {
