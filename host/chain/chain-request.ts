@@ -34,6 +34,8 @@ export class ChainRequest implements PluginRequest {
   private body: Promise<Buffer> | null = null
   private serviceBody: Buffer | null = null
   private logging: Promise<void> | null = null
+  /** Plugins a limit stopped in this request: their budget is spent, their later phases are skipped. */
+  private readonly stopped = new Set<string>()
   private ended = false
 
   constructor(
@@ -200,6 +202,8 @@ export class ChainRequest implements PluginRequest {
     group: readonly ChainEntry[],
     chunk?: { data: string; eof: boolean },
   ): Promise<PhaseFailure | null> {
+    if (this.stopped.size > 0) group = group.filter((entry) => !this.stopped.has(entry.plugin.name))
+    if (group.length === 0) return null
     const first = group[0] as ChainEntry
     const key = this.runtime.keyFor(this.chain.wsId, first.plugin.name)
     let session = this.sessions.get(key)
@@ -220,6 +224,8 @@ export class ChainRequest implements PluginRequest {
     if (failure !== null && session.lease.isolate.disposed) {
       session.lease.release()
       this.sessions.delete(key)
+      this.model.seenBy.delete(key)
+      if (failure.status === 503) for (const entry of group) this.stopped.add(entry.plugin.name)
     }
     return failure
   }

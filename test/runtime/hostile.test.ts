@@ -30,6 +30,7 @@ describe('hostile plugins', () => {
     'unhandled',
     'keep-handle',
     'hostile-args',
+    'header-throw',
   ]
 
   beforeAll(async () => {
@@ -120,6 +121,14 @@ describe('hostile plugins', () => {
 
   it('stops a plugin flooding the bridge with setter calls (a bridge quota: 503)', () =>
     expectFailure('flood', 503, 'bridge_violation'))
+
+  it('contains an error in headerFilter: the response goes out, the failure is logged once', async () => {
+    const answer = await get('/header-throw')
+    expect(answer.status).toBe(200)
+    const lines = failuresFor(answer.headers.get('x-isogate-request-id'))
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toMatchObject({ plugin: 'hostile', phase: 'headerFilter', reason: 'exception' })
+  })
 
   it('refuses CR/LF header injection and bad statuses with 500', async () => {
     await expectFailure('crlf', 500, 'exception')

@@ -9,11 +9,10 @@ for (const isolation of ['plugin', 'workspace'] as const) {
 
     beforeAll(async () => {
       upstream = await startEchoServer()
-      gw = await startTestGateway({
-        plugins: 'tagger,gatekeeper,shouter,streamer',
-        plugin_paths: FIXTURE_PLUGINS,
-        isolation,
-      })
+      gw = await startTestGateway(
+        { plugins: 'tagger,gatekeeper,shouter,streamer', plugin_paths: FIXTURE_PLUGINS, isolation },
+        { captureLogs: true },
+      )
       for (const name of ['plain', 'loud', 'streamed']) {
         expect((await gw.admin('POST', '/services', { name, url: upstream.url })).status).toBe(201)
         expect(
@@ -39,8 +38,16 @@ for (const isolation of ['plugin', 'workspace'] as const) {
       const echoed = (await answer.json()) as { headers: Record<string, string> }
       expect(echoed.headers['x-tagger']).toBe('global')
       expect(echoed.headers['x-order']).toBe('gatekeeper')
-      // initWorker ran in the isolate before its first request
+      // initWorker ran in the isolate before its first request, configure got the one instance
       expect(echoed.headers['x-tagger-init']).toBe('true')
+      expect(echoed.headers['x-tagger-instances']).toBe('1')
+      // rewrite ran for the global instance
+      expect(echoed.headers['x-rewritten']).toBe('yes')
+      // log runs after the response was sent: wait for its line (bounded)
+      const requestId = answer.headers.get('x-isogate-request-id')
+      const logged = () => gw.logs.find((line) => line.request_id === requestId && line.phase === 'log')
+      for (let i = 0; i < 50 && !logged(); i++) await new Promise((resolve) => setTimeout(resolve, 20))
+      expect(logged()).toMatchObject({ plugin: 'tagger', level: 'notice', msg: 'tagger saw status 200' })
     })
 
     it('an exit short-circuits access, yet the header filters of every matched plugin still run', async () => {
