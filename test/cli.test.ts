@@ -18,7 +18,8 @@ function expectOneLineError(stderr: string, ...parts: string[]) {
   for (const part of parts) expect(lines[0]).toContain(part)
 }
 
-describe('isogate CLI', () => {
+// Each test starts real processes (launcher, supervisor, workers): generous time on a loaded 2-core CI.
+describe('isogate CLI', { timeout: 90_000 }, () => {
   let upstream: EchoServer
   let dir: string
 

@@ -11,7 +11,7 @@ function expectOneLineError(stderr: string, text: string) {
   expect(lines[0]).toBe(`Error: ${text}`)
 }
 
-describe('isogate plugin', () => {
+describe('isogate plugin', { timeout: 90_000 }, () => {
   let dir: string
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'isogate-plugin-cli-'))
