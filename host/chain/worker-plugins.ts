@@ -48,22 +48,41 @@ export class WorkerPlugins implements PluginHooks {
     this.pool = new IsolatePool({ create: (key) => this.createIsolate(key) })
   }
 
-  /** Swaps in a snapshot's chains and builds the isolates it will need ahead of traffic. */
-  apply(snapshot: ConfigSnapshot): void {
+  /**
+   * Swaps in a snapshot's chains at once, then builds the isolates it needs ahead of traffic; the
+   * promise settles when they are built (or failed: logged, rebuilt on first use), so a worker can
+   * acknowledge a configuration only once no request has to pay an isolate's cold start for it.
+   */
+  apply(snapshot: ConfigSnapshot): Promise<void> {
     const chains = buildChains(snapshot, this.catalog)
     const before = this.chains
     this.chains = chains
     for (const chain of [chains.unmatched, ...chains.routes.values()]) this.flags.set(chain, flagsOf(chain))
-    const wanted = new Set<string>()
+    const wanted = new Map<string, { wsId: string; plugins: string[] }>()
     for (const [wsId, workspace] of chains.workspaces) {
-      for (const plugin of workspace.configs.keys()) wanted.add(this.keyFor(wsId, plugin))
+      for (const plugin of workspace.configs.keys()) {
+        const key = this.keyFor(wsId, plugin)
+        const entry = wanted.get(key) ?? { wsId, plugins: [] }
+        entry.plugins.push(plugin)
+        wanted.set(key, entry)
+      }
     }
-    for (const key of wanted) {
-      this.pool.warm(key).catch((error: unknown) => {
-        this.options.logger.error({ key, err: error }, 'could not build a plugin isolate')
-      })
+    if (before !== null) this.retireUnused(before, new Set(wanted.keys()))
+    const warming = [...wanted].map(([key, { wsId, plugins }]) => this.warm(key, wsId, plugins))
+    return Promise.all(warming).then(() => undefined)
+  }
+
+  /** Builds an isolate ahead of traffic and sends it its configs, so no request pays for either. */
+  private async warm(key: string, wsId: string, plugins: string[]): Promise<void> {
+    const lease = await this.lease(key)
+    if (lease === null) return
+    try {
+      for (const plugin of plugins) this.configure(lease.isolate, wsId, plugin)
+    } catch (error) {
+      this.options.logger.error({ key, err: error }, 'could not configure a plugin isolate')
+    } finally {
+      lease.release()
     }
-    if (before !== null) this.retireUnused(before, wanted)
   }
 
   begin(info: PluginRequestInfo): PluginRequest | null {

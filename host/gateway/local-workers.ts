@@ -14,12 +14,12 @@ export async function startLocalWorkers(
   catalog: PluginCatalog,
 ): Promise<Workers> {
   const node = createProxyNode(config, logger, nodeId, catalog)
-  node.apply(snapshot)
+  await node.apply(snapshot)
   const addresses = await node.listen()
   return {
     addresses,
     async apply(next) {
-      node.apply(next)
+      await node.apply(next)
     },
     async stats() {
       const phaseCalls = node.phaseCalls()

@@ -34,8 +34,11 @@ function workerPlugins(
 
 /** The proxy side of one worker: turns snapshots into a router and serves proxy_listen. */
 export interface ProxyNode {
-  /** Builds the router for `snapshot` and swaps it in; the next request uses it. */
-  apply(snapshot: ConfigSnapshot): void
+  /**
+   * Builds the router and plugin chains for `snapshot` and swaps them in (the next request uses
+   * them); resolves once the isolates the snapshot needs are built, before the worker acknowledges.
+   */
+  apply(snapshot: ConfigSnapshot): Promise<void>
   /** Starts listening (after the first apply) and returns the bound addresses. */
   listen(): Promise<ListenAddress[]>
   stats(): ProxyStats
@@ -75,15 +78,16 @@ export function createProxyNode(
   const listeners: Server[] = []
 
   return {
-    apply(snapshot) {
+    async apply(snapshot) {
       const router = buildRouter(snapshot.routes, snapshot.services)
       // As Kong does on a rebuild: a route that cannot be routed is reported, the others still work.
       for (const skipped of router.skipped) {
         logger.warn({ route: skipped.routeId, reason: skipped.reason }, 'route left out of the router')
       }
       // Chains first: a request routed by the new router must find its plugins in the new chains.
-      plugins?.apply(snapshot)
+      const warmed = plugins?.apply(snapshot)
       proxy.setRouter(router)
+      await warmed
     },
     async listen() {
       const bound: ListenAddress[] = []

@@ -16,12 +16,12 @@ process.on('message', async (message: ToWorker) => {
       case 'init': {
         const logger = createLogger(message.config)
         node = createProxyNode(message.config, logger, message.nodeId, catalogFromData(message.plugins))
-        node.apply(message.snapshot)
+        await node.apply(message.snapshot)
         send({ t: 'ready', addresses: await node.listen(), version: message.snapshot.version })
         break
       }
       case 'config':
-        node?.apply(message.snapshot)
+        await node?.apply(message.snapshot)
         send({ t: 'applied', version: message.snapshot.version })
         break
       case 'stats':
