@@ -195,6 +195,9 @@ export type HostMessage = InitCall | PhaseCall | ConfigureCall | ResumeCall
  * - `service.response.getRawBody`, `[]` → the buffered upstream body as a UTF-8 string;
  * - `db`, `[entity, method, ...args]` → a row (plain object) or null. kong.client.loadConsumer
  *   sends `['consumers', 'select', { id }]` and `['consumers', 'selectByUsername', username]`.
+ * - `crypto`, `[fn, ...args]` for kong.crypto (`digest`, `hmac`, `randomBytes`, `randomUUID`,
+ *   `timingSafeEqual`, `hashPassword`, `verifyPassword`) → a string or boolean; the host checks
+ *   every argument again (host/chain/crypto-io.ts).
  * An `ok: false` answer rejects the plugin's promise with a PDKError carrying `error`.
  */
 export interface IoRequest {

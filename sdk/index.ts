@@ -14,6 +14,7 @@ export type {
   RequestLog,
   Router,
 } from './context.ts'
+export type { BinaryEncoding, Crypto, DigestAlgorithm } from './crypto.ts'
 export type {
   AccessKong,
   BodyFilterKong,

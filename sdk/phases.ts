@@ -15,6 +15,7 @@ import type {
   RequestLog,
   Router,
 } from './context.ts'
+import type { Crypto } from './crypto.ts'
 import type { RequestReaders, RequestWithBody } from './request.ts'
 import type { ResponseBodyFilter, ResponseExits, ResponseReaders, ResponseWriters } from './response.ts'
 import type { AccessService, LaterService, RewriteService } from './service.ts'
@@ -37,6 +38,7 @@ export interface ConfigureKong extends Always {
 
 interface RequestPhase extends Always {
   ctx: Ctx
+  crypto: Crypto
   log: RequestLog
 }
 
@@ -88,6 +90,7 @@ export interface LogKong extends Always {
   client: ClientAddresses & ClientIdentity
   router: Router
   ctx: Ctx
+  crypto: Crypto
   log: LogPhaseLog
 }
 

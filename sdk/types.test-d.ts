@@ -84,6 +84,10 @@ export function forbidden(
   access.log.serialize()
   // @ts-expect-error setMethod takes Kong's methods only
   access.service.request.setMethod('FETCH')
+  // @ts-expect-error kong.crypto knows these digests only
+  void access.crypto.digest('sha3-256', 'x')
+  // @ts-expect-error hex or base64 only
+  void log.crypto.randomBytes(16, 'utf8')
 }
 
 export function exitIsNever(kong: AccessKong): string {
@@ -100,6 +104,8 @@ export const initWorkerHasNoRequest: Plugin = {
     kong.request.getHeader('x')
     // @ts-expect-error no ctx outside a request
     kong.ctx.shared.x = 1
+    // @ts-expect-error no crypto outside a request
+    void kong.crypto.randomUUID()
   },
 }
 

@@ -13,6 +13,7 @@ import type {
   PluginRequestInfo,
   UpstreamChanges,
 } from '../proxy/index.ts'
+import { performCrypto } from './crypto-io.ts'
 import { errorAnswer, withPending } from './gateway-answers.ts'
 import { callIsolate, type IsolateSession, type PhaseFailure } from './phase-call.ts'
 import { RequestModel } from './request-model.ts'
@@ -236,6 +237,8 @@ export class ChainRequest implements PluginRequest {
         return (await this.readBody()).toString('utf8')
       case 'service.response.getRawBody':
         return this.serviceBody?.toString('utf8') ?? ''
+      case 'crypto':
+        return performCrypto(request.args)
       default:
         throw new Error(`${request.op} is not available to plugins yet`)
     }

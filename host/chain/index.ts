@@ -1,4 +1,5 @@
 export type { ChainOptions } from './chain-options.ts'
+export { performCrypto } from './crypto-io.ts'
 export { errorAnswer, withPending } from './gateway-answers.ts'
 export {
   callIsolate,

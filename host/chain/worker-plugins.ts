@@ -23,6 +23,8 @@ export interface ChainFlags {
 
 /** Dropped request ids waiting to ride on an isolate's next call, at most this many per isolate. */
 const MAX_DROPS = 256
+/** Isolates a snapshot needs that are built before a worker acknowledges it; the rest follow. */
+const WARM_BEFORE_ACK = 64
 /** Unused isolates of a configuration that changed are disposed after this grace. */
 const RETIRE_AFTER_MS = 30_000
 
@@ -41,6 +43,7 @@ export class WorkerPlugins implements PluginHooks {
   private readonly configured = new WeakMap<PluginIsolate, Map<string, object>>()
   private readonly drops = new Map<string, string[]>()
   private readonly prelude = preludeSource()
+  private disposed = false
 
   constructor(catalog: PluginCatalog, options: ChainOptions) {
     this.catalog = catalog
@@ -68,12 +71,23 @@ export class WorkerPlugins implements PluginHooks {
       }
     }
     if (before !== null) this.retireUnused(before, new Set(wanted.keys()))
-    const warming = [...wanted].map(([key, { wsId, plugins }]) => this.warm(key, wsId, plugins))
-    return Promise.all(warming).then(() => undefined)
+    const all = [...wanted]
+    // The first isolates are awaited (the acknowledgement waits for them); with thousands of
+    // workspaces the rest are built one after another in the background, so a change is never held
+    // for seconds and start-up memory grows gradually.
+    const now = all.slice(0, WARM_BEFORE_ACK).map(([key, { wsId, plugins }]) => this.warm(key, wsId, plugins))
+    const later = all.slice(WARM_BEFORE_ACK)
+    return Promise.all(now).then(() => {
+      void later.reduce<Promise<void>>(
+        (chain, [key, { wsId, plugins }]) => chain.then(() => this.warm(key, wsId, plugins)),
+        Promise.resolve(),
+      )
+    })
   }
 
   /** Builds an isolate ahead of traffic and sends it its configs, so no request pays for either. */
   private async warm(key: string, wsId: string, plugins: string[]): Promise<void> {
+    if (this.disposed) return
     const lease = await this.lease(key)
     if (lease === null) return
     try {
@@ -137,6 +151,7 @@ export class WorkerPlugins implements PluginHooks {
   }
 
   dispose(): void {
+    this.disposed = true
     this.pool.dispose()
   }
 

@@ -8,6 +8,7 @@ import type { Frame } from './call.isolate.ts'
 import { env } from './env.isolate.ts'
 import { ObjectFreeze } from './intrinsics.isolate.ts'
 import { clientModule } from './pdk-client.isolate.ts'
+import { cryptoModule } from './pdk-crypto.isolate.ts'
 import { ctxModule } from './pdk-ctx.isolate.ts'
 import { logModule } from './pdk-log.isolate.ts'
 import { ipModule, nodeModule, routerModule } from './pdk-readonly.isolate.ts'
@@ -26,6 +27,7 @@ class Kong {
   #log?: object
   #node?: object
   #ip?: object
+  #crypto?: object
 
   constructor(frame: Frame) {
     this.#frame = frame
@@ -69,6 +71,10 @@ class Kong {
   get ip(): object {
     this.#ip ??= ipModule(this.#frame)
     return this.#ip
+  }
+  get crypto(): object {
+    this.#crypto ??= cryptoModule(this.#frame)
+    return this.#crypto
   }
 }
 ObjectFreeze(Kong.prototype)

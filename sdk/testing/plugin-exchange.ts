@@ -4,6 +4,7 @@ import {
   errorAnswer,
   type IsolateSession,
   type PhaseFailure,
+  performCrypto,
   type RequestModel,
   withPending,
 } from '../../host/chain/index.ts'
@@ -103,6 +104,8 @@ export class PluginExchange {
         return this.#requestBody.toString('utf8')
       case 'service.response.getRawBody':
         return this.#serviceBody?.toString('utf8') ?? ''
+      case 'crypto':
+        return performCrypto(request.args)
       default:
         throw new Error(`${request.op} is not available to plugins yet`)
     }
