@@ -184,6 +184,24 @@ export interface InitCall {
   workspace: { id: string; name: string }
   /** CIDRs of `trusted_ips`, for kong.ip.isTrusted and the forwarded getters. */
   trustedIps: string[]
+  /** What kong.db offers: the core entities plugins may read, and each plugin's own entities. */
+  entities?: EntityInfo[]
+}
+
+/**
+ * One entity as kong.db shows it. `plugin` null: a core entity, read-only to plugins; otherwise
+ * the plugin that declared it (only that plugin sees it). The host enforces both again.
+ */
+export interface EntityInfo {
+  name: string
+  plugin: string | null
+  /** Unique fields: one `selectBy<Field>` each. */
+  unique: string[]
+  /** Foreign fields: one `pageFor<Field>` each. */
+  foreign: string[]
+  /** Fields of the cache key (null: the primary key, `id`). */
+  cacheKey: string[] | null
+  workspaceable: boolean
 }
 
 export type HostMessage = InitCall | PhaseCall | ConfigureCall | ResumeCall
@@ -193,8 +211,17 @@ export type HostMessage = InitCall | PhaseCall | ConfigureCall | ResumeCall
  * - `request.getRawBody`, `[]` → the client's request body as a UTF-8 string (error text when it
  *   cannot be read, e.g. too large);
  * - `service.response.getRawBody`, `[]` → the buffered upstream body as a UTF-8 string;
- * - `db`, `[entity, method, ...args]` → a row (plain object) or null. kong.client.loadConsumer
- *   sends `['consumers', 'select', { id }]` and `['consumers', 'selectByUsername', username]`.
+ * - `db`, `[entity, method, ...args]` → a row (plain object), null, a page `{ data, offset }` or a
+ *   boolean (delete). Methods: `select [{id}]`, `page [{size, offset}]`, `insert [entity, {ttl}]`,
+ *   `update [{id}, patch, {ttl}]`, `upsert [{id}, entity, {ttl}]`, `delete [{id}]`,
+ *   `selectBy<Field> [value]`, `pageFor<Field> [{id}, {size, offset}]`. The host answers in the
+ *   request's workspace only, and checks the calling plugin may use the entity (core entities are
+ *   read-only; a plugin's own entities are its alone). Refusals carry Kong's error in `detail`.
+ * - `cache.get`, `[key]` → `{ hit: true, value }`, or `{ load: token }`: the caller runs its loader
+ *   and answers with `cache.set`, `[key, token, value, ttlSeconds, negTtlSeconds]` (or
+ *   `cache.release`, `[key, token]` when the loader failed). Other callers of the same key wait for
+ *   that answer, so a loader runs once per key at a time. `cache.invalidate`, `[key]`;
+ *   `cache.probe`, `[key]` → `{ ttl, value }` or null.
  * - `crypto`, `[fn, ...args]` for kong.crypto (`digest`, `hmac`, `randomBytes`, `randomUUID`,
  *   `timingSafeEqual`, `hashPassword`, `verifyPassword`) → a string or boolean; the host checks
  *   every argument again (host/chain/crypto-io.ts).
@@ -202,18 +229,30 @@ export type HostMessage = InitCall | PhaseCall | ConfigureCall | ResumeCall
  */
 export interface IoRequest {
   id: number
+  /** The plugin whose handler asked (the frame's); the host trusts it only within the isolate's own plugins. */
+  plugin?: string
   op:
     | 'request.getRawBody'
     | 'service.response.getRawBody'
     | 'db'
     | 'cache.get'
+    | 'cache.set'
+    | 'cache.release'
     | 'cache.invalidate'
     | 'cache.probe'
     | 'crypto'
   args: unknown[]
 }
 
-export type IoResult = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string }
+export type IoResult =
+  | { id: number; ok: true; value: unknown }
+  | { id: number; ok: false; error: string; detail?: IoErrorDetail }
+
+/** A refusal's structure (kong.db: Kong's error code name and field errors), set on the PDK error. */
+export interface IoErrorDetail {
+  code: string
+  fields?: unknown
+}
 
 /** One PDK setter call, in the order the plugins made them. The host validates each. */
 export type Mutation =

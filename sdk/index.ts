@@ -15,6 +15,21 @@ export type {
   Router,
 } from './context.ts'
 export type { BinaryEncoding, Crypto, DigestAlgorithm } from './crypto.ts'
+export type { DaoEntityCheck, DaoField, DaoFieldType, DaoSchema } from './daos.ts'
+export type {
+  Cache,
+  CacheKeyMaker,
+  CacheOptions,
+  CoreDb,
+  Db,
+  DbError,
+  EntityDao,
+  EntityReader,
+  Page,
+  PageOptions,
+  PrimaryKey,
+} from './db.ts'
+export type { ColumnSpec, ColumnType, MigrationStep, PluginMigration } from './migration.ts'
 export type {
   AccessKong,
   BodyFilterKong,

@@ -16,6 +16,7 @@ import type {
   Router,
 } from './context.ts'
 import type { Crypto } from './crypto.ts'
+import type { Cache, Db } from './db.ts'
 import type { RequestReaders, RequestWithBody } from './request.ts'
 import type { ResponseBodyFilter, ResponseExits, ResponseReaders, ResponseWriters } from './response.ts'
 import type { AccessService, LaterService, RewriteService } from './service.ts'
@@ -39,6 +40,8 @@ export interface ConfigureKong extends Always {
 interface RequestPhase extends Always {
   ctx: Ctx
   crypto: Crypto
+  db: Db
+  cache: Cache
   log: RequestLog
 }
 
@@ -91,6 +94,8 @@ export interface LogKong extends Always {
   router: Router
   ctx: Ctx
   crypto: Crypto
+  db: Db
+  cache: Cache
   log: LogPhaseLog
 }
 

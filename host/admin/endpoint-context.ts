@@ -13,6 +13,9 @@ export interface EndpointContext {
 /** The path segment of a collection: `/services`, or its `adminApiName`. */
 export const segment = (schema: EntitySchema): string => schema.adminApiName ?? schema.name
 
+/** The segment of a collection nested under a parent (`/consumers/{c}/key-auth`): its `adminApiNestedName`. */
+export const nestedSegment = (schema: EntitySchema): string => schema.adminApiNestedName ?? segment(schema)
+
 /** The route parameter naming one entity of a collection (`:services`), as Kong names it. */
 export const paramName = (schema: EntitySchema): string => schema.name.replace(/\W/g, '_')
 

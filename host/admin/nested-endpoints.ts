@@ -1,5 +1,12 @@
 import type { EntitySchema, Row } from '../entities/index.ts'
-import { type EndpointContext, foreignId, input, paramName, segment } from './endpoint-context.ts'
+import {
+  type EndpointContext,
+  foreignId,
+  input,
+  nestedSegment,
+  paramName,
+  segment,
+} from './endpoint-context.ts'
 import { notFound } from './http-error.ts'
 import { listBody, pageOptions } from './paging.ts'
 import { json, noContent } from './respond.ts'
@@ -7,7 +14,7 @@ import type { AdminRequest } from './route-table.ts'
 
 /**
  * `/{parent}/{p}/{child}` and `/{parent}/{p}/{child}/{c}` for the foreign key `field` of `child`
- * (e.g. `/services/{s}/routes`): lists and creates scoped to the parent (the key set from the
+ * (e.g. `/services/{s}/routes`, `/consumers/{c}/key-auth`: the child's nested name): lists and creates scoped to the parent (the key set from the
  * URL), and item calls that answer 404 when the child belongs to another parent.
  */
 export function addNestedEndpoints(
@@ -16,7 +23,7 @@ export function addNestedEndpoints(
   field: string,
   parent: EntitySchema,
 ): void {
-  const base = `/${segment(parent)}/:${paramName(parent)}/${segment(child)}`
+  const base = `/${segment(parent)}/:${paramName(parent)}/${nestedSegment(child)}`
   const item = `${base}/:${paramName(child)}`
   const parents = ctx.dao(parent)
   const children = ctx.dao(child)
@@ -38,7 +45,7 @@ export function addNestedEndpoints(
     const owner = await parentOf(request)
     const options = { ...pageOptions(request.query), foreign: { field, id: owner.id as string } }
     const page = await children.page(await request.ws(), options)
-    const path = `${request.prefix}/${segment(parent)}/${encodeURIComponent(request.param(paramName(parent)))}/${segment(child)}`
+    const path = `${request.prefix}/${segment(parent)}/${encodeURIComponent(request.param(paramName(parent)))}/${nestedSegment(child)}`
     return json(200, listBody(page, path, request.query))
   })
   ctx.table.add('POST', base, async (request) => {

@@ -24,6 +24,8 @@ export async function readInput(
     const config = typeof name === 'string' ? configField(options.pluginSchema(name)) : undefined
     if (config) fields = fields.map((definition) => ('config' in definition ? { config } : definition))
   }
+  // `ttl` is an option of ttl entities, not a field: typed as an integer all the same.
+  if (schema.ttl) fields = [...fields, { ttl: { type: 'integer' } }]
   return inferRecord(body.value, fields)
 }
 

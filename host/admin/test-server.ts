@@ -3,9 +3,15 @@ import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { Ajv, type ErrorObject } from 'ajv'
 import { fetch } from 'undici'
-import { createEntities, type Entities, type PluginRegistry } from '../entities/index.ts'
+import { createEntities, type Entities, type EntitySchema, type PluginRegistry } from '../entities/index.ts'
 import type { FieldErrors } from '../errors/index.ts'
-import { migrationsBootstrap, openStorage } from '../storage/index.ts'
+import {
+  type MigrationSubsystem,
+  migrationsBootstrap,
+  migrationsUp,
+  openStorage,
+  type Storage,
+} from '../storage/index.ts'
 import { createAdminApp } from './app.ts'
 import type { AdminDeps, NodeInfo } from './deps.ts'
 
@@ -94,19 +100,30 @@ export interface CallResult {
   body: any
 }
 
+/** Plugin DAOs the test Admin API serves, with the migrations that create their tables. */
+export interface TestDaos {
+  schemas: EntitySchema[]
+  migrations: MigrationSubsystem[]
+}
+
 export interface TestAdmin {
   url: string
   entities: Entities
+  storage: Storage
   /** JSON in (objects are sent as JSON; strings as given, with `headers` naming their type), JSON out. */
   call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<CallResult>
   close(): Promise<void>
 }
 
 /** A real Admin API on 127.0.0.1:0 over real SQLite in memory. */
-export async function startTestAdmin(overrides: Partial<AdminDeps> = {}): Promise<TestAdmin> {
+export async function startTestAdmin(
+  overrides: Partial<AdminDeps> = {},
+  daos?: TestDaos,
+): Promise<TestAdmin> {
   const storage = await openStorage({ dialect: 'sqlite', path: ':memory:' })
   await migrationsBootstrap(storage)
-  const entities = createEntities(storage, { plugins: testPluginRegistry() })
+  if (daos) await migrationsUp(storage, daos.migrations)
+  const entities = createEntities(storage, { plugins: testPluginRegistry(), schemas: daos?.schemas ?? [] })
   const app = createAdminApp({
     entities,
     readOnly: false,
@@ -124,6 +141,7 @@ export async function startTestAdmin(overrides: Partial<AdminDeps> = {}): Promis
   return {
     url,
     entities,
+    storage,
     async call(method, path, body, headers = {}) {
       const json = body !== undefined && typeof body !== 'string'
       const response = await fetch(url + path, {

@@ -22,6 +22,7 @@ export function guardDao(
       name: dao.name,
       select: (ws, id) => dao.select(ws, id),
       selectByKey: (ws, key) => dao.selectByKey(ws, key),
+      selectBy: (ws, field, value) => dao.selectBy(ws, field, value),
       page: (ws, page) => dao.page(ws, page),
       insert: async (ws, input) => committed(await dao.insert(ws, input)),
       update: async (ws, key, patch) => committed(await dao.update(ws, key, patch)),
@@ -43,6 +44,7 @@ export function guardDao(
     name: dao.name,
     select: (ws, id) => dao.select(ws, id),
     selectByKey: (ws, key) => dao.selectByKey(ws, key),
+    selectBy: (ws, field, value) => dao.selectBy(ws, field, value),
     page: (ws, page) => dao.page(ws, page),
     insert: async () => {
       throw unsupported('create')

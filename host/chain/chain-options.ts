@@ -1,4 +1,5 @@
 import type { CrossingWatchdog } from '../../runtime/isolate/index.ts'
+import type { WorkerData } from '../data/index.ts'
 import type { Logger } from '../log/index.ts'
 import type { PhaseTimings } from './phase-timing.ts'
 
@@ -18,4 +19,6 @@ export interface ChainOptions {
   watchdog?: CrossingWatchdog
   /** Where the wall time of each completed phase call is recorded (the worker's stats). */
   timings?: PhaseTimings
+  /** kong.db and kong.cache; without it (tests of the bare runtime) plugins get an error for both. */
+  data?: WorkerData
 }

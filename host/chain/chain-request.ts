@@ -13,6 +13,7 @@ import type {
   PluginRequestInfo,
   UpstreamChanges,
 } from '../proxy/index.ts'
+import { performCache } from './cache-io.ts'
 import { performCrypto } from './crypto-io.ts'
 import { errorAnswer, withPending } from './gateway-answers.ts'
 import { callIsolate, type IsolateSession, type PhaseFailure } from './phase-call.ts'
@@ -216,7 +217,8 @@ export class ChainRequest implements PluginRequest {
     }
     const isolate = session.lease.isolate
     for (const entry of group) this.runtime.configure(isolate, this.chain.wsId, entry.plugin.name)
-    const failure = await callIsolate(session, this.model, phase, group, this.runtime.options, this.io, {
+    const io = (request: IoRequest) => this.perform(request, group)
+    const failure = await callIsolate(session, this.model, phase, group, this.runtime.options, io, {
       ...(chunk ? { chunk } : {}),
       last: phase === 'log',
       drop: this.runtime.takeDrops(key),
@@ -231,7 +233,7 @@ export class ChainRequest implements PluginRequest {
     return failure
   }
 
-  private readonly io = async (request: IoRequest): Promise<unknown> => {
+  private async perform(request: IoRequest, group: readonly ChainEntry[]): Promise<unknown> {
     switch (request.op) {
       case 'request.getRawBody':
         return (await this.readBody()).toString('utf8')
@@ -239,9 +241,26 @@ export class ChainRequest implements PluginRequest {
         return this.serviceBody?.toString('utf8') ?? ''
       case 'crypto':
         return performCrypto(request.args)
-      default:
-        throw new Error(`${request.op} is not available to plugins yet`)
+      default: {
+        const data = this.runtime.options.data
+        if (data === undefined) throw new Error(`${request.op} is not available in this gateway`)
+        const plugin = this.callerOf(request, group)
+        if (request.op === 'db') return data.client.db(this.chain.wsId, plugin, request.args)
+        return performCache(data, this.chain.wsId, request.op, request.args)
+      }
     }
+  }
+
+  /**
+   * Which plugin asked. With one isolate per plugin, the isolate says so and nothing the isolate
+   * claims matters; a workspace isolate runs the workspace's plugins in one heap (they are one
+   * trust domain, see docs/architecture.md), so its frame's plugin is taken when it runs there.
+   */
+  private callerOf(request: IoRequest, group: readonly ChainEntry[]): string {
+    const first = (group[0] as ChainEntry).plugin.name
+    if (this.runtime.options.isolation === 'plugin') return first
+    const claimed = request.plugin
+    return typeof claimed === 'string' && this.runtime.hasPlugin(claimed) ? claimed : first
   }
 
   /** Reads the client's body once (bounded); it is then sent upstream from memory. */

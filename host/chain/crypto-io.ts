@@ -2,34 +2,16 @@
  * The host side of kong.crypto (the `crypto` I/O op): `[fn, ...args]` from an isolate → a string
  * or boolean. The isolate is untrusted, so every argument is checked again here; bad input
  * rejects with a plain Error whose message the plugin sees.
- *
- * Passwords are hashed with scrypt (N = 2^15, r = 8, p = 1, 16-byte random salt, 32-byte key),
- * asynchronously on libuv's thread pool, into a PHC-style string:
- * `$scrypt$ln=15,r=8,p=1$<salt>$<key>` (unpadded standard base64). verifyPassword reads the
- * parameters from the hash, bounded to ln ≤ 15, r ≤ 8, p ≤ 4 (at most 32 MiB per call).
+ * Password hashing is host/crypto's (scrypt, PHC strings), shared with `hashed` entity fields.
  */
-import {
-  createHash,
-  createHmac,
-  randomBytes,
-  randomUUID,
-  type ScryptOptions,
-  scrypt,
-  timingSafeEqual,
-} from 'node:crypto'
+import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto'
+import { hashPassword, verifyPassword } from '../crypto/index.ts'
 
 /** Data, keys and compared strings: at most 1 MiB (UTF-16 code units), as in the isolate. */
 const MAX_DATA = 1024 * 1024
 const MAX_PASSWORD = 4096
 const MAX_HASH = 512
 const ALGORITHMS = new Set(['sha1', 'sha256', 'sha384', 'sha512', 'md5'])
-const SCRYPT = { ln: 15, r: 8, p: 1 }
-const SALT_BYTES = 16
-const KEY_BYTES = 32
-/** Above node's 32 MiB default: scrypt needs 128·N·r bytes plus a little. */
-const MAXMEM = 64 * 1024 * 1024
-const PHC = /^\$scrypt\$ln=(\d{1,2}),r=(\d{1,2}),p=(\d)\$([A-Za-z0-9+/]{16,88})\$([A-Za-z0-9+/]{16,88})$/
-
 function text(fn: string, name: string, value: unknown, max: number): string {
   if (typeof value !== 'string') throw new Error(`kong.crypto.${fn}: ${name} must be a string`)
   if (value.length > max) throw new Error(`kong.crypto.${fn}: ${name} must be at most ${max} characters`)
@@ -55,42 +37,12 @@ function arity(fn: string, args: unknown[], count: number, optional = 0): void {
   }
 }
 
-function derive(password: string, salt: Buffer, ln: number, r: number, p: number): Promise<Buffer> {
-  const options: ScryptOptions = { N: 2 ** ln, r, p, maxmem: MAXMEM }
-  return new Promise((resolve, reject) => {
-    scrypt(password, salt, KEY_BYTES, options, (err, key) => (err ? reject(err) : resolve(key)))
-  })
-}
-
-const b64 = (bytes: Buffer): string => bytes.toString('base64').replace(/=+$/, '')
-
 /** Equal-length digests of both sides, so neither the content nor the lengths leak by timing. */
 function sameText(a: string, b: string): boolean {
   const da = createHash('sha256').update(a).digest()
   const db = createHash('sha256').update(b).digest()
   const same = timingSafeEqual(da, db)
   return same && a.length === b.length
-}
-
-async function hashPassword(password: string): Promise<string> {
-  const salt = randomBytes(SALT_BYTES)
-  const key = await derive(password, salt, SCRYPT.ln, SCRYPT.r, SCRYPT.p)
-  return `$scrypt$ln=${SCRYPT.ln},r=${SCRYPT.r},p=${SCRYPT.p}$${b64(salt)}$${b64(key)}`
-}
-
-async function verifyPassword(password: string, hash: string): Promise<boolean> {
-  const match = PHC.exec(hash)
-  if (!match) throw new Error('kong.crypto.verifyPassword: hash is not a scrypt password hash')
-  const [ln, r, p] = [Number(match[1]), Number(match[2]), Number(match[3])]
-  if (ln < 1 || ln > 15 || r < 1 || r > 8 || p < 1 || p > 4) {
-    throw new Error('kong.crypto.verifyPassword: hash has unsupported scrypt parameters')
-  }
-  const expected = Buffer.from(match[5]!, 'base64')
-  if (expected.length !== KEY_BYTES) {
-    throw new Error('kong.crypto.verifyPassword: hash is not a scrypt password hash')
-  }
-  const key = await derive(password, Buffer.from(match[4]!, 'base64'), ln, r, p)
-  return timingSafeEqual(key, expected)
 }
 
 export async function performCrypto(args: unknown[]): Promise<unknown> {

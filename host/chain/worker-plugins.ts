@@ -108,6 +108,10 @@ export class WorkerPlugins implements PluginHooks {
     return new ChainRequest(this, info, chains, chain, flags)
   }
 
+  hasPlugin(name: string): boolean {
+    return this.catalog.get(name) !== undefined
+  }
+
   keyFor(wsId: string, plugin: string): string {
     return this.options.isolation === 'workspace' ? `${wsId}/*` : `${wsId}/${plugin}`
   }
@@ -172,6 +176,7 @@ export class WorkerPlugins implements PluginHooks {
         node: this.options.node,
         workspace: this.workspace(wsId),
         trustedIps: this.options.trustedIps,
+        entities: this.options.data?.entities ?? [],
       },
       label: key,
       ...(this.options.watchdog ? { watchdog: this.options.watchdog } : {}),

@@ -1,7 +1,10 @@
+import { join } from 'node:path'
 import { Command } from 'commander'
 import type { Config } from '../config/index.ts'
 import { UserError } from '../errors/index.ts'
+import { loadPluginCatalog, migrationSubsystems } from '../plugins/index.ts'
 import {
+  type MigrationSubsystem,
   migrationsBootstrap,
   migrationsList,
   migrationsStatus,
@@ -16,7 +19,14 @@ import { runAction } from './run-action.ts'
 const EXIT_NEEDS_BOOTSTRAP = 3
 const EXIT_PENDING = 4
 
-async function withStorage(options: ConfOptions, fn: (storage: Storage, config: Config) => Promise<void>) {
+/** What a subcommand works on: the open database, the configuration, core's and the plugins' migrations. */
+interface Target {
+  storage: Storage
+  config: Config
+  subsystems: MigrationSubsystem[]
+}
+
+async function withTarget(options: ConfOptions, fn: (target: Target) => Promise<void>) {
   const config = configFrom(options)
   if (config.database !== 'sqlite') {
     throw new UserError(
@@ -24,9 +34,12 @@ async function withStorage(options: ConfOptions, fn: (storage: Storage, config: 
       `migrations need a database; this configuration has database = ${config.database}`,
     )
   }
+  // As in Kong, the configured plugins' migrations are managed with core's (a bad plugin stops here).
+  const catalog = await loadPluginCatalog(config, { cacheDir: join(config.prefix, 'bundles') })
+  const subsystems = migrationSubsystems(catalog)
   const storage = await openStorage({ dialect: 'sqlite', path: config.sqlite_path })
   try {
-    await fn(storage, config)
+    await fn({ storage, config, subsystems })
   } finally {
     await storage.close()
   }
@@ -34,30 +47,37 @@ async function withStorage(options: ConfOptions, fn: (storage: Storage, config: 
 
 const print = (line: string) => process.stdout.write(`${line}\n`)
 
-function subcommand(
-  name: string,
-  description: string,
-  fn: (storage: Storage, config: Config) => Promise<void>,
-) {
+/** Kong's layout: one line per subsystem, names right-aligned to the longest (`    core: 001_base`). */
+function printGroup(title: string, entries: [subsystem: string, names: string[]][]) {
+  print(title)
+  const width = Math.max(...entries.map(([subsystem]) => subsystem.length))
+  for (const [subsystem, names] of entries) print(`  ${subsystem.padStart(width)}: ${names.join(', ')}`)
+}
+
+function subcommand(name: string, description: string, fn: (target: Target) => Promise<void>) {
   return withConfOptions(new Command(name))
     .description(description)
-    .action(runAction((options: ConfOptions) => withStorage(options, fn)))
+    .action(runAction((options: ConfOptions) => withTarget(options, fn)))
 }
 
 export function migrationsCommand(): Command {
   return new Command('migrations')
     .description('manage the database schema (core and plugin migrations)')
     .addCommand(
-      subcommand('bootstrap', 'create the schema of an empty database', async (storage, config) => {
-        print(`bootstrapping database ${config.sqlite_path}...`)
-        const { executed } = await migrationsBootstrap(storage)
-        for (const label of executed) print(`  ${label} executed`)
-        print(`${executed.length} migrations processed; database is up-to-date`)
-      }),
+      subcommand(
+        'bootstrap',
+        'create the schema of an empty database',
+        async ({ storage, config, subsystems }) => {
+          print(`bootstrapping database ${config.sqlite_path}...`)
+          const { executed } = await migrationsBootstrap(storage, subsystems)
+          for (const label of executed) print(`  ${label} executed`)
+          print(`${executed.length} migrations processed; database is up-to-date`)
+        },
+      ),
     )
     .addCommand(
-      subcommand('up', 'run the pending migrations', async (storage) => {
-        const { executed } = await migrationsUp(storage)
+      subcommand('up', 'run the pending migrations', async ({ storage, subsystems }) => {
+        const { executed } = await migrationsUp(storage, subsystems)
         if (executed.length === 0) {
           print('database is already up-to-date')
           return
@@ -67,8 +87,8 @@ export function migrationsCommand(): Command {
       }),
     )
     .addCommand(
-      subcommand('list', 'list executed and pending migrations', async (storage) => {
-        const status = await migrationsStatus(storage)
+      subcommand('list', 'list executed and pending migrations', async ({ storage, subsystems }) => {
+        const status = await migrationsStatus(storage, subsystems)
         if (status.state === 'needs_bootstrap') {
           print(
             'database needs bootstrapping or is older than isogate 0.1; run `isogate migrations bootstrap`',
@@ -76,14 +96,18 @@ export function migrationsCommand(): Command {
           process.exitCode = EXIT_NEEDS_BOOTSTRAP
           return
         }
-        const list = await migrationsList(storage)
-        print('Executed migrations:')
-        for (const entry of list)
-          if (entry.executed.length) print(`  ${entry.subsystem}: ${entry.executed.join(', ')}`)
+        const list = await migrationsList(storage, subsystems)
+        const executed = list.filter((entry) => entry.executed.length)
+        printGroup(
+          'Executed migrations:',
+          executed.map((entry) => [entry.subsystem, entry.executed]),
+        )
         const pending = list.filter((entry) => entry.pending.length)
         if (pending.length) {
-          print('Pending migrations:')
-          for (const entry of pending) print(`  ${entry.subsystem}: ${entry.pending.join(', ')}`)
+          printGroup(
+            'Pending migrations:',
+            pending.map((entry) => [entry.subsystem, entry.pending]),
+          )
           print('run `isogate migrations up` to proceed')
           process.exitCode = EXIT_PENDING
         }
@@ -93,8 +117,8 @@ export function migrationsCommand(): Command {
       subcommand(
         'status',
         'one line: needs bootstrap, pending, or up-to-date (exit 3, 4, 0)',
-        async (storage) => {
-          const status = await migrationsStatus(storage)
+        async ({ storage, subsystems }) => {
+          const status = await migrationsStatus(storage, subsystems)
           const pending = status.subsystems.reduce((n, s) => n + s.pending.length, 0)
           if (status.state === 'needs_bootstrap') {
             print('database needs bootstrap')

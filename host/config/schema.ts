@@ -193,6 +193,13 @@ export const CONFIG_SCHEMA = {
     description: 'Wall time one plugin phase call may take, awaited I/O included, in milliseconds.',
     parse: integer(1, 3_600_000),
   }),
+  mem_cache_size: key({
+    type: 'size',
+    default: '128m',
+    description:
+      "Bound of kong.cache for each workspace in each worker (k, m suffixes): a full cache evicts that workspace's least recently used entries.",
+    parse: size(1024),
+  }),
   admin_token: key({
     type: 'string',
     default: '',

@@ -33,6 +33,11 @@ export interface ChangeEvent {
   op: ChangeOp
   ws_id: string | null
   id: string
+  /**
+   * Kong's cache keys of the row before and after the change (`<name>:<v1>:..:<v5>:<ws_id>`, by
+   * `cacheKey` fields and by primary key), deduplicated: what caches must drop.
+   */
+  cacheKeys: string[]
 }
 
 /**
@@ -45,6 +50,8 @@ export interface EntityDao<T extends object = Row> {
   select(ws: string, id: string): Promise<T | null>
   /** By id when `key` is a UUID, otherwise by the entity's endpoint key (name, username, ...). */
   selectByKey(ws: string, key: string): Promise<T | null>
+  /** By a unique field (Kong's `select_by_<field>`); null for a field that is not unique. */
+  selectBy(ws: string, field: string, value: unknown): Promise<T | null>
   page(ws: string, options?: PageOptions): Promise<Page<T>>
   insert(ws: string, input: unknown): Promise<T>
   /** PATCH: fields given replace stored ones; records (like plugin `config`) are merged. NOT_FOUND when missing. */

@@ -45,6 +45,11 @@ export interface Entities {
   tags(ws: string, options: TagsOptions): Promise<Page<TagRow>>
   /** Called after commit, once per affected row (cascades included); returns an unsubscribe function. */
   onChange(listener: (event: ChangeEvent) => void): () => void
+  /**
+   * Deletes every expired row of every ttl entity through the normal delete path (delete rules,
+   * change events after commit); tells when the next row expires (epoch ms), or null.
+   */
+  purgeExpired(): Promise<{ purged: number; nextExpiry: number | null }>
   /** All-or-nothing: every DAO call made through the given `entities` commits together (declarative import). */
   transaction<T>(fn: (entities: Entities) => Promise<T>): Promise<T>
   /** Every workspace's workspaces/services/routes/plugins; `version` increases with every committed change. */

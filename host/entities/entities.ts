@@ -2,6 +2,7 @@ import type { Storage } from '../storage/index.ts'
 import { ChangeEmitter, EntityContext } from './dao/context.ts'
 import { type DaoRegistry, GenericDao } from './dao/generic-dao.ts'
 import type { EntityHooks } from './dao/hooks.ts'
+import { anyExpired, nextExpiry, purgeExpiredRows } from './dao/purge.ts'
 import { pageTags } from './dao/tags-store.ts'
 import type { EntityDao } from './dao-types.ts'
 import type { Entities, PluginRegistry } from './entities-types.ts'
@@ -24,7 +25,8 @@ export interface EntitiesOptions {
   /**
    * Plugin DAO schemas (Kong's daos.lua), served by the same generic DAO. Their tables come from
    * the plugin's migrations, with columns named as dao/rows.ts maps fields (`<foreign>_id`,
-   * `ws_id` when workspaceable, `cache_key` for composite cache keys).
+   * `ws_id` when workspaceable, `cache_key` for composite cache keys, a nullable integer `ttl`
+   * holding the expiry in epoch ms when the schema has `ttl: true`).
    */
   schemas?: EntitySchema[]
 }
@@ -45,6 +47,7 @@ function build(context: EntityContext, emitter: ChangeEmitter, options: Entities
   const plugins = add<PluginEntity>(pluginsSchema, pluginHooks(options.plugins))
   for (const schema of options.schemas ?? []) add(schema)
   const byCollection = (collection: string) => [...daos.values()].find((dao) => dao.name === collection)
+  const ttlDaos = () => [...daos.values()].filter((dao) => dao.schema.ttl)
 
   return {
     workspaces,
@@ -61,7 +64,24 @@ function build(context: EntityContext, emitter: ChangeEmitter, options: Entities
     },
     workspaceByName: (name) =>
       context.read((db) => workspaces.findRow(db, '', 'name', name)) as Promise<Workspace | null>,
-    tags: (ws, tagOptions) => context.read((db) => pageTags(db, ws, tagOptions)),
+    tags: (ws, tagOptions) => {
+      const ttlTables = ttlDaos().map((dao) => dao.schema.name)
+      return context.read((db) => pageTags(db, ws, tagOptions, ttlTables))
+    },
+    purgeExpired: async () => {
+      const now = Date.now()
+      const expiring = ttlDaos()
+      let purged = 0
+      // The write lock is only taken when there is something to delete.
+      if (await context.read((db) => anyExpired(db, expiring, now))) {
+        purged = await context.write(async (db, events) => {
+          let count = 0
+          for (const dao of expiring) count += await purgeExpiredRows(db, dao, registry.all(), events, now)
+          return count
+        })
+      }
+      return { purged, nextExpiry: await context.read((db) => nextExpiry(db, expiring, now)) }
+    },
     onChange: (listener) => emitter.on(listener),
     transaction: (fn) => context.transaction((inner) => fn(build(inner, emitter, options))),
     loadSnapshot: () =>

@@ -1,3 +1,4 @@
+export { entityCacheKeys, kongCacheKey } from './cache-key.ts'
 export type { ChangeEvent, ChangeOp, EntityDao, Page, PageOptions, Row } from './dao-types.ts'
 export { createEntities, type EntitiesOptions } from './entities.ts'
 export type { Entities, PluginRegistry, TagRow, TagsOptions } from './entities-types.ts'
@@ -10,6 +11,7 @@ export type {
   FieldType,
   PatternRule,
 } from './schema-types.ts'
+export { startTtlPurger, type TtlPurgerOptions } from './ttl-purger.ts'
 export type {
   ConfigSnapshot,
   Consumer,

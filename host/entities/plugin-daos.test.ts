@@ -1,58 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { migrationsBootstrap, migrationsUp, openStorage, type Storage } from '../storage/index.ts'
-import { createEntities, type Entities, type EntitySchema } from './index.ts'
-import { rejection, testRegistry } from './test-helpers.ts'
+import { openTestEntities, rejection, type TestEntities } from './test-helpers.ts'
+import { keyAuthDaos } from './test-keyauth.ts'
 
-/** A key-auth credential DAO as a plugin would declare it. */
-const keyAuthCredentials: EntitySchema = {
-  name: 'keyauth_credentials',
-  adminApiName: 'key-auths',
-  primaryKey: ['id'],
-  endpointKey: 'key',
-  workspaceable: true,
-  fields: [
-    { id: { type: 'string', uuid: true, auto: true } },
-    { created_at: { type: 'integer', timestamp: true, auto: true } },
-    { consumer: { type: 'foreign', reference: 'consumers', required: true, on_delete: 'cascade' } },
-    { key: { type: 'string', required: true, unique: true } },
-    { tags: { type: 'set', elements: { type: 'string' } } },
-  ],
-}
-
-let storage: Storage
-let entities: Entities
-let ws: string
+let t: TestEntities
 beforeEach(async () => {
-  storage = await openStorage({ dialect: 'sqlite', path: ':memory:' })
-  await migrationsBootstrap(storage)
-  await migrationsUp(storage, [
-    {
-      name: 'key-auth',
-      migrations: [
-        {
-          name: '001_credentials',
-          up: (db) =>
-            db.schema
-              .createTable('keyauth_credentials')
-              .addColumn('id', 'text', (c) => c.primaryKey())
-              .addColumn('ws_id', 'text', (c) => c.notNull().references('workspaces.id'))
-              .addColumn('created_at', 'integer')
-              .addColumn('consumer_id', 'text', (c) => c.references('consumers.id').onDelete('cascade'))
-              .addColumn('key', 'text')
-              .addColumn('tags', 'text')
-              .addUniqueConstraint('keyauth_ws_key', ['ws_id', 'key'])
-              .execute(),
-        },
-      ],
-    },
-  ])
-  entities = createEntities(storage, { plugins: testRegistry, schemas: [keyAuthCredentials] })
-  ws = (await entities.workspaceByName('default'))?.id as string
+  t = await openTestEntities(':memory:', keyAuthDaos)
 })
-afterEach(() => storage.close())
+afterEach(() => t.close())
 
 describe('plugin DAOs', () => {
   it('get the generic DAO: validation, unique keys, foreign keys and cascades', async () => {
+    const { entities, ws } = t
     const dao = entities.dao('key-auths')
     if (!dao) throw new Error('no key-auths DAO')
     expect(entities.schemaNames()).toContain('key-auths')
@@ -70,5 +28,24 @@ describe('plugin DAOs', () => {
     expect(page.data).toEqual([credential])
     await entities.consumers.delete(ws, 'alice')
     expect(await dao.selectByKey(ws, 'secret')).toBeNull()
+  })
+
+  it('are paged and filtered by tags like core entities, tags listed under their table name', async () => {
+    const { entities, ws } = t
+    const dao = entities.dao('key-auths')
+    if (!dao) throw new Error('no key-auths DAO')
+    await entities.consumers.insert(ws, { username: 'alice' })
+    for (const [index, tags] of [['a'], ['a', 'b'], ['b']].entries()) {
+      await dao.insert(ws, { consumer: { username: 'alice' }, key: `k${index}`, tags })
+    }
+    const first = await dao.page(ws, { size: 2 })
+    expect(first.data).toHaveLength(2)
+    const second = await dao.page(ws, { size: 2, offset: first.offset as string })
+    expect(second).toMatchObject({ offset: null })
+    expect([...first.data, ...second.data].map((row) => row.key).sort()).toEqual(['k0', 'k1', 'k2'])
+    const both = await dao.page(ws, { tags: ['a', 'b'], tagsMode: 'and' })
+    expect(both.data.map((row) => row.key)).toEqual(['k1'])
+    const tagged = await entities.tags(ws, { tag: 'b' })
+    expect(tagged.data.map((row) => row.entity_name)).toEqual(['keyauth_credentials', 'keyauth_credentials'])
   })
 })

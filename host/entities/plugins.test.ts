@@ -123,9 +123,22 @@ describe('plugins', () => {
     })
     t.events.length = 0
     await t.entities.routes.delete(t.ws, route.id)
+    // Cascaded rows carry their cache keys too: by Kong's plugin cache key and by id.
     expect(t.events).toEqual([
-      { entity: 'plugins', op: 'delete', ws_id: t.ws, id: onRoute.id },
-      { entity: 'routes', op: 'delete', ws_id: t.ws, id: route.id },
+      {
+        entity: 'plugins',
+        op: 'delete',
+        ws_id: t.ws,
+        id: onRoute.id,
+        cacheKeys: [`plugins:key-auth:${route.id}::::${t.ws}`, `plugins:${onRoute.id}:::::${t.ws}`],
+      },
+      {
+        entity: 'routes',
+        op: 'delete',
+        ws_id: t.ws,
+        id: route.id,
+        cacheKeys: [`routes:${route.id}:::::${t.ws}`],
+      },
     ])
     await t.entities.services.delete(t.ws, service.id)
     await t.entities.consumers.delete(t.ws, 'alice')

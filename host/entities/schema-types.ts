@@ -30,6 +30,11 @@ export interface FieldSchema {
   timestamp?: boolean
   immutable?: boolean
   uuid?: boolean
+  /**
+   * Strings: stored as a scrypt hash (host/crypto), never in clear; a value that already is such a
+   * hash is kept (declarative exports re-import). Plugins compare with kong.crypto.verifyPassword.
+   */
+  hashed?: boolean
   // strings
   one_of?: readonly (string | number)[]
   len_eq?: number
@@ -119,10 +124,16 @@ export interface EntitySchema {
   cacheKey?: string[]
   /** Rows belong to one workspace (everything but `workspaces` itself). */
   workspaceable: boolean
-  /** Rows may carry a `ttl` on insert and expire. */
+  /**
+   * Rows may be written with a `ttl` (seconds) and expire (Kong's `ttl = true`). The table then has
+   * a nullable integer column `ttl` holding the expiry time in epoch milliseconds; `ttl` is an
+   * option of writes, never one of `fields`.
+   */
   ttl?: boolean
   /** Admin API collection name when it differs from `name`. */
   adminApiName?: string
+  /** Collection segment when nested under a foreign parent (`/consumers/{c}/key-auth`); default `adminApiName ?? name`. */
+  adminApiNestedName?: string
   /** Generate Admin API endpoints for it (default true). */
   generateAdminApi?: boolean
   fields: FieldDefinition[]

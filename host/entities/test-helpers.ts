@@ -1,7 +1,14 @@
-import { migrationsBootstrap, openStorage, type Storage } from '../storage/index.ts'
+import {
+  type MigrationSubsystem,
+  migrationsBootstrap,
+  migrationsUp,
+  openStorage,
+  type Storage,
+} from '../storage/index.ts'
 import type { ChangeEvent } from './dao-types.ts'
 import { createEntities } from './entities.ts'
 import type { Entities } from './entities-types.ts'
+import type { EntitySchema } from './schema-types.ts'
 import { createTestPluginRegistry } from './test-plugin-registry.ts'
 
 /** Test plugins: a key-auth-like plugin with defaults, and a plugin that cannot be scoped to consumers. */
@@ -42,11 +49,18 @@ export interface TestEntities {
   close(): Promise<void>
 }
 
+/** Plugin DAOs to serve, with the migrations that create their tables. */
+export interface TestPluginDaos {
+  schemas: EntitySchema[]
+  migrations: MigrationSubsystem[]
+}
+
 /** A bootstrapped in-memory database with the entity layer over it. */
-export async function openTestEntities(path = ':memory:'): Promise<TestEntities> {
+export async function openTestEntities(path = ':memory:', daos?: TestPluginDaos): Promise<TestEntities> {
   const storage = await openStorage({ dialect: 'sqlite', path })
   await migrationsBootstrap(storage)
-  const entities = createEntities(storage, { plugins: testRegistry })
+  if (daos) await migrationsUp(storage, daos.migrations)
+  const entities = createEntities(storage, { plugins: testRegistry, schemas: daos?.schemas ?? [] })
   const events: ChangeEvent[] = []
   entities.onChange((event) => events.push(event))
   const ws = (await entities.workspaceByName('default'))?.id as string

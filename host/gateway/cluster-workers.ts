@@ -1,11 +1,13 @@
 import cluster, { type Worker } from 'node:cluster'
 import { fileURLToPath } from 'node:url'
+import { IoRefused } from '../../runtime/isolate/index.ts'
 import type { Config, ListenAddress } from '../config/index.ts'
+import type { PluginDb } from '../data/index.ts'
 import type { ConfigSnapshot } from '../entities/types.ts'
 import type { Logger } from '../log/index.ts'
 import { catalogData, type PluginCatalog } from '../plugins/index.ts'
 import type { FromWorker, ToWorker } from './worker-messages.ts'
-import { sumStats, type WorkerPhaseCalls, type Workers } from './workers.ts'
+import { type CacheKeyRef, sumStats, type WorkerPhaseCalls, type Workers } from './workers.ts'
 
 const WORKER_MAIN = fileURLToPath(new URL('./worker-main.ts', import.meta.url))
 /** How long a worker may take to acknowledge a snapshot before the change is reported as not applied. */
@@ -28,6 +30,7 @@ export async function startClusterWorkers(
   nodeId: string,
   initial: ConfigSnapshot,
   catalog: PluginCatalog,
+  db: PluginDb,
 ): Promise<Workers> {
   const plugins = catalogData(catalog)
   cluster.setupPrimary({ exec: WORKER_MAIN, execArgv: process.execArgv, silent: false })
@@ -35,6 +38,7 @@ export async function startClusterWorkers(
   let current = initial
   let stopping = false
   let statsId = 0
+  let invalidateId = 0
   let addresses: ListenAddress[] = []
 
   const send = (slot: Slot, message: ToWorker) => {
@@ -63,9 +67,47 @@ export async function startClusterWorkers(
       slot.worker.once('exit', onExit)
     })
 
+  const invalidate = async (keys: CacheKeyRef[]) => {
+    const id = ++invalidateId
+    await Promise.all(
+      [...slots].map(async (slot) => {
+        const done = waitFor(
+          slot,
+          (m): m is Extract<FromWorker, { t: 'invalidated' }> => m.t === 'invalidated' && m.id === id,
+          APPLY_TIMEOUT_MS,
+        )
+        send(slot, { t: 'invalidate', id, keys })
+        // A worker that died meanwhile is replaced with an empty cache: nothing left to drop.
+        await done.catch((error: unknown) => {
+          if (slot.worker.isConnected()) throw error
+        })
+      }),
+    )
+  }
+
+  /** Plugin data requests from a worker: kong.db runs here, where the database is. */
+  const serve = (slot: Slot) => async (message: FromWorker) => {
+    if (message.t === 'db') {
+      try {
+        const value = await db.perform(message.ws, message.plugin, message.args)
+        send(slot, { t: 'db', id: message.id, ok: true, value: value ?? null })
+      } catch (error) {
+        const detail = error instanceof IoRefused ? error.detail : undefined
+        const text = error instanceof Error ? error.message : String(error)
+        send(slot, { t: 'db', id: message.id, ok: false, error: text, ...(detail ? { detail } : {}) })
+      }
+    } else if (message.t === 'cache.invalidate') {
+      await invalidate([{ ws: message.ws, key: message.key }]).catch((error: unknown) =>
+        logger.error({ err: error }, 'could not invalidate a cache key on every worker'),
+      )
+      send(slot, { t: 'cache.invalidated', id: message.id })
+    }
+  }
+
   const spawn = async (): Promise<void> => {
     const slot: Slot = { worker: cluster.fork(), applied: -1 }
     slots.add(slot)
+    slot.worker.on('message', serve(slot))
     slot.worker.once('exit', (code, signal) => {
       slots.delete(slot)
       if (stopping) return
@@ -83,7 +125,7 @@ export async function startClusterWorkers(
       (m): m is Extract<FromWorker, { t: 'ready' }> => m.t === 'ready',
       30_000,
     )
-    send(slot, { t: 'init', config, nodeId, snapshot, plugins })
+    send(slot, { t: 'init', config, nodeId, snapshot, plugins, entities: db.entities })
     const ready = await readySignal
     slot.applied = snapshot.version
     addresses = ready.addresses
@@ -118,6 +160,7 @@ export async function startClusterWorkers(
       current = snapshot
       await Promise.all([...slots].filter((s) => s.applied >= 0).map((slot) => applyTo(slot, snapshot)))
     },
+    invalidate,
     async stats() {
       const id = ++statsId
       const answers = await Promise.allSettled(

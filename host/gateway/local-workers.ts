@@ -1,9 +1,10 @@
 import type { Config } from '../config/index.ts'
+import { localWorkerData, type PluginDb } from '../data/index.ts'
 import type { ConfigSnapshot } from '../entities/types.ts'
 import type { Logger } from '../log/index.ts'
 import type { PluginCatalog } from '../plugins/index.ts'
 import { createProxyNode } from './proxy-node.ts'
-import type { Workers } from './workers.ts'
+import { type Workers, workerDataOptions } from './workers.ts'
 
 /** One proxy in this very process: what tests and embedders use (no crash isolation). */
 export async function startLocalWorkers(
@@ -12,14 +13,19 @@ export async function startLocalWorkers(
   nodeId: string,
   snapshot: ConfigSnapshot,
   catalog: PluginCatalog,
+  db: PluginDb,
 ): Promise<Workers> {
-  const node = createProxyNode(config, logger, nodeId, catalog)
+  const data = localWorkerData(db, workerDataOptions(config))
+  const node = createProxyNode(config, logger, nodeId, catalog, data)
   await node.apply(snapshot)
   const addresses = await node.listen()
   return {
     addresses,
     async apply(next) {
       await node.apply(next)
+    },
+    async invalidate(keys) {
+      for (const { ws, key } of keys) data.cache.invalidate(ws, key)
     },
     async stats() {
       const phaseCalls = node.phaseCalls()

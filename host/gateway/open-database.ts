@@ -4,6 +4,7 @@ import type { Entities } from '../entities/index.ts'
 import { UserError } from '../errors/index.ts'
 import type { Logger } from '../log/index.ts'
 import {
+  type MigrationSubsystem,
   migrationsBootstrap,
   migrationsStatus,
   migrationsUp,
@@ -12,10 +13,15 @@ import {
 } from '../storage/index.ts'
 
 /**
- * Opens the database the configuration names, brings its schema up to date (SQLite and DB-less
- * only: a shared PostgreSQL is migrated by an operator, as in Kong) and loads declarative_config.
+ * Opens the database the configuration names and brings its schema up to date (SQLite and DB-less
+ * only: a shared PostgreSQL is migrated by an operator, as in Kong): `subsystems` are core's and
+ * the loaded plugins' migrations (plugins/migrationSubsystems); core's alone when not given.
  */
-export async function openDatabase(config: Config, logger: Logger): Promise<Storage> {
+export async function openDatabase(
+  config: Config,
+  logger: Logger,
+  subsystems?: MigrationSubsystem[],
+): Promise<Storage> {
   if (config.database === 'postgres') {
     throw new UserError(
       'DATABASE_UNSUPPORTED',
@@ -25,12 +31,12 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Stor
   const path = config.database === 'off' ? ':memory:' : config.sqlite_path
   const storage = await openStorage({ dialect: 'sqlite', path })
   try {
-    const status = await migrationsStatus(storage)
+    const status = await migrationsStatus(storage, subsystems)
     if (status.state === 'needs_bootstrap') {
-      await migrationsBootstrap(storage)
+      await migrationsBootstrap(storage, subsystems)
       if (config.database !== 'off') logger.notice({ path }, 'database bootstrapped')
     } else if (status.state === 'pending') {
-      const { executed } = await migrationsUp(storage)
+      const { executed } = await migrationsUp(storage, subsystems)
       logger.notice({ migrations: executed }, 'database migrated')
     }
   } catch (error) {

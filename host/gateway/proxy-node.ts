@@ -3,6 +3,7 @@ import { hostname } from 'node:os'
 import { BRIDGE_LIMITS } from '../../runtime/isolate/index.ts'
 import { type PhaseCallStats, PhaseTimings, WorkerPlugins } from '../chain/index.ts'
 import type { Config, ListenAddress } from '../config/index.ts'
+import type { WorkerData } from '../data/index.ts'
 import type { ConfigSnapshot } from '../entities/types.ts'
 import { createAccessLogger, type Logger } from '../log/index.ts'
 import type { PluginCatalog } from '../plugins/index.ts'
@@ -17,6 +18,7 @@ function workerPlugins(
   logger: Logger,
   nodeId: string,
   catalog: PluginCatalog,
+  data: WorkerData | undefined,
 ): WorkerPlugins {
   return new WorkerPlugins(catalog, {
     isolation: config.isolation,
@@ -29,6 +31,7 @@ function workerPlugins(
     logger,
     watchdog: processWatchdog(),
     timings: new PhaseTimings(),
+    ...(data ? { data } : {}),
   })
 }
 
@@ -52,9 +55,10 @@ export function createProxyNode(
   logger: Logger,
   nodeId: string,
   catalog: PluginCatalog,
+  data?: WorkerData,
 ): ProxyNode {
   const accessLog = createAccessLogger(config)
-  const plugins = catalog.plugins.length > 0 ? workerPlugins(config, logger, nodeId, catalog) : null
+  const plugins = catalog.plugins.length > 0 ? workerPlugins(config, logger, nodeId, catalog, data) : null
   const proxy = createProxy({
     router: buildRouter([], []),
     trustedIps: [...config.trusted_ips],

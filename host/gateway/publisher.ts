@@ -1,16 +1,23 @@
-import type { Entities } from '../entities/index.ts'
+import type { ChangeEvent, Entities } from '../entities/index.ts'
 import type { ConfigSnapshot } from '../entities/types.ts'
-import type { Workers } from './workers.ts'
+import type { CacheKeyRef, Workers } from './workers.ts'
+
+/** Entities the proxy's snapshot is made of; changes to others (consumers, credentials) only invalidate caches. */
+const SNAPSHOT_ENTITIES = new Set(['workspaces', 'services', 'routes', 'plugins'])
 
 /**
- * Pushes the configuration to the proxy workers after committed changes. Publishes run one at a
- * time, and one publish covers every change committed before it started, so a burst of writes
- * costs one snapshot per waiting caller at most, never a stale one.
+ * Pushes committed changes to the proxy workers: cache invalidations for every changed row (so a
+ * revoked credential stops working on the next request) and a new snapshot when routing or plugin
+ * configuration changed. Publishes run one at a time, and one publish covers every change
+ * committed before it started, so a burst of writes costs one snapshot per waiting caller at most,
+ * never a stale one. Changes nobody waits for (a TTL purge) are published on the next tick.
  */
 export class Publisher {
   private dirty = false
+  private invalidations: CacheKeyRef[] = []
   private version: number
   private queue: Promise<void> = Promise.resolve()
+  private scheduled = false
 
   constructor(
     private readonly entities: Entities,
@@ -18,9 +25,7 @@ export class Publisher {
     initial: ConfigSnapshot,
   ) {
     this.version = initial.version
-    entities.onChange(() => {
-      this.dirty = true
-    })
+    entities.onChange((event) => this.record(event))
   }
 
   get currentVersion(): number {
@@ -31,7 +36,16 @@ export class Publisher {
   publish(): Promise<void> {
     const run = this.queue.then(async () => {
       const workers = this.workers()
-      if (!this.dirty || !workers) return
+      if (!workers) return
+      const keys = this.invalidations
+      this.invalidations = []
+      if (keys.length > 0) {
+        await workers.invalidate(keys).catch((error: unknown) => {
+          this.invalidations.unshift(...keys)
+          throw error
+        })
+      }
+      if (!this.dirty) return
       this.dirty = false
       const snapshot = await this.entities.loadSnapshot()
       this.version = Math.max(this.version + 1, snapshot.version)
@@ -42,5 +56,16 @@ export class Publisher {
       this.dirty = true
     })
     return run
+  }
+
+  private record(event: ChangeEvent): void {
+    if (SNAPSHOT_ENTITIES.has(event.entity)) this.dirty = true
+    for (const key of event.cacheKeys) this.invalidations.push({ ws: event.ws_id, key })
+    if (this.scheduled) return
+    this.scheduled = true
+    setImmediate(() => {
+      this.scheduled = false
+      this.publish().catch(() => {})
+    })
   }
 }

@@ -2,11 +2,13 @@ import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { createAdminApp, type NodeInfo } from '../admin/index.ts'
 import type { Config, ListenAddress } from '../config/index.ts'
-import { createEntities, type Entities } from '../entities/index.ts'
+import { createPluginDb } from '../data/index.ts'
+import { createEntities, type Entities, startTtlPurger } from '../entities/index.ts'
 import { createLogger, type Logger } from '../log/index.ts'
 import {
   checkPluginsInUse,
   loadPluginCatalog,
+  migrationSubsystems,
   nodePlugins,
   type PluginCatalog,
   pluginRegistry,
@@ -48,19 +50,24 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   try {
     const catalog = await loadPluginCatalog(config, { cacheDir: join(config.prefix, 'bundles') })
     for (const warning of catalog.warnings) logger.warn(warning)
-    const storage: Storage = await openDatabase(config, logger)
+    const storage: Storage = await openDatabase(config, logger, migrationSubsystems(catalog))
     started.push(storage)
-    const entities = createEntities(storage, { plugins: pluginRegistry(catalog) })
+    const schemas = catalog.plugins.flatMap((plugin) => plugin.daos)
+    const entities = createEntities(storage, { plugins: pluginRegistry(catalog), schemas })
     await loadDeclarative(config, entities, logger)
 
     const initial = await entities.loadSnapshot()
     checkPluginsInUse(initial, catalog)
     let workers: Workers | undefined
     const publisher = new Publisher(entities, () => workers, initial)
+    const db = createPluginDb({ entities, catalog, afterWrite: () => publisher.publish() })
     const start = options.workers === 'local' ? startLocalWorkers : startClusterWorkers
-    workers = await start(config, logger, nodeId, initial, catalog)
+    workers = await start(config, logger, nodeId, initial, catalog, db)
     const proxyWorkers = workers
     started.push({ close: () => proxyWorkers.close(0) })
+    // Rows with a ttl are purged as they expire; the purge's change events reach caches via the publisher.
+    const purger = startTtlPurger(entities)
+    started.push({ close: async () => purger.stop() })
 
     const databaseReachable = () => storage.ping().catch(() => false)
     const status = async () => {
@@ -142,6 +149,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         // Listeners that take changes go first, then the proxy drains, then the database closes.
         await admin?.close()
         await statusServer?.close()
+        purger.stop()
         await proxyWorkers.close(graceMs)
         await storage.close()
         logger.notice('isogate stopped')

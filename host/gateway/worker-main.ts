@@ -4,18 +4,23 @@
  */
 import { createLogger } from '../log/index.ts'
 import { catalogFromData } from '../plugins/index.ts'
+import { IpcWorkerData } from './ipc-data-client.ts'
 import { createProxyNode, type ProxyNode } from './proxy-node.ts'
 import type { FromWorker, ToWorker } from './worker-messages.ts'
+import { workerDataOptions } from './workers.ts'
 
 const send = (message: FromWorker) => process.send?.(message)
 let node: ProxyNode | undefined
+let data: IpcWorkerData | undefined
 
 process.on('message', async (message: ToWorker) => {
   try {
     switch (message.t) {
       case 'init': {
         const logger = createLogger(message.config)
-        node = createProxyNode(message.config, logger, message.nodeId, catalogFromData(message.plugins))
+        data = new IpcWorkerData(message.entities, workerDataOptions(message.config), send)
+        const catalog = catalogFromData(message.plugins)
+        node = createProxyNode(message.config, logger, message.nodeId, catalog, data)
         await node.apply(message.snapshot)
         send({ t: 'ready', addresses: await node.listen(), version: message.snapshot.version })
         break
@@ -23,6 +28,14 @@ process.on('message', async (message: ToWorker) => {
       case 'config':
         await node?.apply(message.snapshot)
         send({ t: 'applied', version: message.snapshot.version })
+        break
+      case 'invalidate':
+        for (const { ws, key } of message.keys) data?.cache.invalidate(ws, key)
+        send({ t: 'invalidated', id: message.id })
+        break
+      case 'db':
+      case 'cache.invalidated':
+        data?.settle(message)
         break
       case 'stats':
         if (node) send({ t: 'stats', id: message.id, stats: node.stats(), phaseCalls: node.phaseCalls() })

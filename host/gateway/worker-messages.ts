@@ -1,13 +1,30 @@
+import type { EntityInfo, IoErrorDetail } from '../../runtime/protocol.ts'
 import type { PhaseCallStats } from '../chain/index.ts'
 import type { Config, ListenAddress } from '../config/index.ts'
 import type { ConfigSnapshot } from '../entities/types.ts'
 import type { CatalogData } from '../plugins/index.ts'
 import type { ProxyStats } from '../proxy/index.ts'
+import type { CacheKeyRef } from './workers.ts'
 
 /** Messages from the supervisor to a cluster worker. */
 export type ToWorker =
-  | { t: 'init'; config: Config; nodeId: string; snapshot: ConfigSnapshot; plugins: CatalogData }
+  | {
+      t: 'init'
+      config: Config
+      nodeId: string
+      snapshot: ConfigSnapshot
+      plugins: CatalogData
+      /** What kong.db offers plugins (the supervisor's PluginDb). */
+      entities: EntityInfo[]
+    }
   | { t: 'config'; snapshot: ConfigSnapshot }
+  /** Drop these kong.cache keys; answer `invalidated`. */
+  | { t: 'invalidate'; id: number; keys: CacheKeyRef[] }
+  /** The answer to a worker's `db` request. */
+  | { t: 'db'; id: number; ok: true; value: unknown }
+  | { t: 'db'; id: number; ok: false; error: string; detail?: IoErrorDetail }
+  /** Every worker dropped the key a worker's `cache.invalidate` named. */
+  | { t: 'cache.invalidated'; id: number }
   | { t: 'stats'; id: number }
   | { t: 'shutdown'; graceMs: number }
 
@@ -19,3 +36,8 @@ export type FromWorker =
   | { t: 'applied'; version: number }
   | { t: 'stats'; id: number; stats: ProxyStats; phaseCalls: PhaseCallStats | null }
   | { t: 'failed'; message: string }
+  | { t: 'invalidated'; id: number }
+  /** kong.db for a plugin of this worker: run where the database is. */
+  | { t: 'db'; id: number; ws: string; plugin: string; args: unknown[] }
+  /** kong.cache.invalidate: every worker must drop the key. */
+  | { t: 'cache.invalidate'; id: number; ws: string; key: string }

@@ -1,5 +1,6 @@
 import type { PhaseCallStats } from '../chain/index.ts'
-import type { ListenAddress } from '../config/index.ts'
+import type { Config, ListenAddress } from '../config/index.ts'
+import type { WorkerDataOptions } from '../data/index.ts'
 import type { ConfigSnapshot } from '../entities/types.ts'
 import type { ProxyStats } from '../proxy/index.ts'
 
@@ -12,12 +13,20 @@ export interface Workers {
   readonly addresses: ListenAddress[]
   /** Resolves once every live worker has swapped in `snapshot`. */
   apply(snapshot: ConfigSnapshot): Promise<void>
+  /** Drops cache keys on every worker (kong.cache), resolving once all did. */
+  invalidate(keys: CacheKeyRef[]): Promise<void>
   /** Counters summed over all workers, and each worker's phase-call timing. */
   stats(): Promise<NodeStats>
   /** True when every worker has applied the latest snapshot. */
   ready(): boolean
   /** Graceful: workers stop accepting, finish in-flight requests (at most graceMs), then exit. */
   close(graceMs: number): Promise<void>
+}
+
+/** One kong.cache key of one workspace (null: every workspace's). */
+export interface CacheKeyRef {
+  ws: string | null
+  key: string
 }
 
 /** Phase-call wall time of one worker process (quantiles do not add up across workers). */
@@ -29,6 +38,13 @@ export interface NodeStats {
   server: ProxyStats
   /** One entry per worker that runs plugins. */
   phaseCalls: WorkerPhaseCalls[]
+}
+
+/** The cache bounds a worker takes from the configuration. */
+export function workerDataOptions(
+  config: Pick<Config, 'mem_cache_size' | 'plugin_wall_ms'>,
+): WorkerDataOptions {
+  return { cacheBytes: config.mem_cache_size, loadTimeoutMs: config.plugin_wall_ms }
 }
 
 export function sumStats(all: ProxyStats[]): ProxyStats {

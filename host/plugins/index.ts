@@ -13,6 +13,7 @@ export { type ConfigValidator, compileConfigValidator } from './config-validator
 export { type KongField, type KongFieldDefinition, toKongFields } from './kong-fields.ts'
 export { kongPluginSchema } from './kong-plugin-schema.ts'
 export { byRunOrder, type CatalogOptions, catalogOf, loadPluginCatalog } from './load-catalog.ts'
+export { migrationSubsystems } from './migration-subsystems.ts'
 export { bundledPluginsDir } from './plugin-folders.ts'
 export { checkPluginsInUse } from './plugins-in-use.ts'
 export { nodePlugins, pluginRegistry } from './registry.ts'
@@ -23,5 +24,6 @@ export type {
   ConfigErrors,
   ConfigValidation,
   PluginCatalog,
+  PluginMigrationData,
   PluginSchemaDefinition,
 } from './types.ts'

@@ -7,6 +7,7 @@ import {
 } from '../../runtime/loader/index.ts'
 import type { Config } from '../config/index.ts'
 import { UserError } from '../errors/index.ts'
+import { checkDaos } from './check-daos.ts'
 import { checkMeta, phaseRemarks } from './check-meta.ts'
 import { type ConfigValidator, compileConfigValidator } from './config-validator.ts'
 import { kongPluginSchema } from './kong-plugin-schema.ts'
@@ -47,14 +48,27 @@ export async function loadPluginCatalog(
   )
   const plugins: CatalogPlugin[] = []
   const warnings: string[] = []
+  // Entity and collection names of plugins loaded so far: two plugins may not share one.
+  const taken = new Set<string>()
   for (const folder of folders) {
     const bundle = await bundleFolder(folder, options.cacheDir)
     const meta = await readMeta(bundle, options.meta)
     const checked = checkMeta(folder.name, meta)
     const validator = compileSchema(folder.name, checked.schema.config)
+    const daos = checkDaos(folder.name, meta.daos, taken)
+    for (const dao of daos) for (const name of [dao.name, dao.adminApiName]) if (name) taken.add(name)
     const remarks = [...bundle.warnings, ...phaseRemarks(meta.phases), ...validator.warnings]
     warnings.push(...remarks.map((line) => `plugin ${folder.name}: ${line}`))
-    plugins.push({ name: folder.name, dir: bundle.dir, bundle, ...checked, validate: validator.validate })
+    plugins.push({
+      name: folder.name,
+      dir: bundle.dir,
+      bundle,
+      ...checked,
+      validate: validator.validate,
+      daos,
+      migrations: meta.migrations,
+      api: meta.api,
+    })
   }
   plugins.sort(byRunOrder)
   return catalogOf(plugins, warnings)

@@ -1,5 +1,6 @@
 import type { PluginBundle } from '../../runtime/bundle/index.ts'
 import type { PhaseName } from '../../runtime/protocol.ts'
+import type { EntitySchema } from '../entities/index.ts'
 
 /** A plugin's `schema.ts`, once checked: its name, the JSON Schema of `config`, Kong's scoping flags. */
 export interface PluginSchemaDefinition {
@@ -33,6 +34,18 @@ export interface CatalogPlugin {
   schema: PluginSchemaDefinition
   /** Validates a config against the schema (a copy, defaults filled): the normalised config or Kong field errors. */
   validate(config: unknown): ConfigValidation
+  /** Its `daos.ts`, checked and in the entity layer's vocabulary (empty when it has none). */
+  daos: readonly EntitySchema[]
+  /** Its `migrations/NNN_<name>.ts` default exports as read from the bundle, in name order (checked when applied). */
+  migrations: readonly PluginMigrationData[]
+  /** api.ts: the Admin API paths it serves and their methods (the handlers run in its isolate); null without one. */
+  api: readonly { path: string; methods: readonly string[] }[] | null
+}
+
+/** One migration file of a plugin: its name (`000_base`) and its default export, as plain data. */
+export interface PluginMigrationData {
+  name: string
+  value: unknown
 }
 
 /** The plugins a node can run (config `plugins` + `plugin_paths`), in run order. */

@@ -1,4 +1,5 @@
-export { coreMigrations } from './migrations/core/index.ts'
+export { coreEntityTables, coreMigrations } from './migrations/core/index.ts'
+export { dataMigrations, type MigrationData } from './migrations/data/index.ts'
 export { migrationsBootstrap, migrationsList, migrationsStatus, migrationsUp } from './migrations/runner.ts'
 export type {
   Migration,

@@ -2,6 +2,7 @@ import type { HostMessage, IoRequest, IoResult, PhaseCall, PhaseResult } from '.
 import { BRIDGE_LIMITS } from './bridge-limits.ts'
 import { BridgeViolation } from './bridge-violation.ts'
 import { messageOf } from './crossing.ts'
+import { ioErrorDetail } from './io-refused.ts'
 import { isLimitExceeded, LimitExceeded } from './isolate-error.ts'
 import type { PluginIsolate } from './plugin-isolate.ts'
 
@@ -131,6 +132,7 @@ async function perform(io: IoHandler, request: IoRequest): Promise<IoResult> {
   try {
     return { id: request.id, ok: true, value: (await io(request)) ?? null }
   } catch (error) {
-    return { id: request.id, ok: false, error: messageOf(error) }
+    const detail = ioErrorDetail(error)
+    return { id: request.id, ok: false, error: messageOf(error), ...(detail ? { detail } : {}) }
   }
 }

@@ -20,6 +20,8 @@ const IO_OPS: ReadonlySet<string> = new Set<IoRequest['op']>([
   'service.response.getRawBody',
   'db',
   'cache.get',
+  'cache.set',
+  'cache.release',
   'cache.invalidate',
   'cache.probe',
   'crypto',
@@ -93,6 +95,7 @@ function validatePending(result: Json): void {
     const op = text(request['op'], `io[${i}].op`, 64, 'io')
     if (!IO_OPS.has(op)) fail('io', `io[${i}].op`, 'is not a known I/O operation')
     array(request['args'], `io[${i}].args`, BRIDGE_LIMITS.ioArgs, 'io')
+    if (request['plugin'] !== undefined) text(request['plugin'], `io[${i}].plugin`, 256, 'io')
   })
 }
 

@@ -50,7 +50,7 @@ try {
 }
 
 let plugin, handler, schemaJson
-const meta = { priority: null, version: null, phases: [], schema: null }
+const meta = { priority: null, version: null, phases: [], schema: null, daos: null, migrations: [], api: null }
 try {
   plugin = global[${JSON.stringify(GLOBAL_NAME)}]
   if (plugin === null || typeof plugin !== 'object') {
@@ -83,5 +83,50 @@ try {
   return fail('META_READ', 'the schema is not JSON-serialisable: ' + describe(error))
 }
 if (typeof schemaJson === 'string') meta.schema = parse(schemaJson)
+// daos.ts and the migrations are data: a JSON round trip here, checked by the host.
+const copy = (value, file) => {
+  let json
+  try {
+    json = stringify(value)
+  } catch (error) {
+    throw file + ' is not JSON-serialisable: ' + describe(error)
+  }
+  return typeof json === 'string' ? parse(json) : null
+}
+try {
+  meta.daos = plugin.daos === undefined ? null : copy(plugin.daos, 'daos.ts')
+  meta.migrations = []
+  const list = plugin.migrations
+  const count = list === undefined ? 0 : list.length
+  for (let i = 0; i < count; i++) {
+    const entry = list[i]
+    const name = entry.name
+    meta.migrations[i] = { name, value: copy(entry.module, 'migrations/' + name + '.ts') }
+  }
+  // api.ts: which paths and methods it serves; the functions themselves stay in the bundle.
+  meta.api = null
+  const api = plugin.api
+  if (api !== undefined) {
+    meta.api = []
+    if (api === null || typeof api !== 'object') throw 'api.ts does not export an object (got ' + shown(api) + ')'
+    const paths = ownNames(api)
+    for (let i = 0; i < paths.length; i++) {
+      const path = paths[i]
+      const methods = api[path]
+      if (methods === null || typeof methods !== 'object') {
+        throw 'api.ts: ' + path + ' must map HTTP methods to functions (got ' + shown(methods) + ')'
+      }
+      const names = ownNames(methods)
+      const found = []
+      for (let j = 0; j < names.length; j++) {
+        if (typeof methods[names[j]] === 'function') found[found.length] = names[j]
+        else throw 'api.ts: ' + path + ' ' + names[j] + ' is not a function'
+      }
+      meta.api[meta.api.length] = { path, methods: found }
+    }
+  }
+} catch (error) {
+  return fail('META_READ', typeof error === 'string' ? error : 'reading daos, migrations or api threw ' + describe(error))
+}
 return stringify({ ok: true, value: meta })
 `

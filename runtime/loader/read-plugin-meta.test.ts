@@ -15,9 +15,13 @@ const SCHEMA = 'export default { name: "p", config: { type: "object" } }\n'
 let count = 0
 
 /** Bundles a plugin folder made of `handler.ts` (and `schema.ts`, a minimal one unless given). */
-async function bundle(handler: string, schema = SCHEMA): Promise<{ name: string; code: string }> {
+async function bundle(
+  handler: string,
+  schema = SCHEMA,
+  extra: Record<string, string> = {},
+): Promise<{ name: string; code: string }> {
   const dir = join(root, `p${count++}`, 'p')
-  for (const [file, text] of Object.entries({ 'handler.ts': handler, 'schema.ts': schema })) {
+  for (const [file, text] of Object.entries({ 'handler.ts': handler, 'schema.ts': schema, ...extra })) {
     mkdirSync(dirname(join(dir, file)), { recursive: true })
     writeFileSync(join(dir, file), text)
   }
@@ -65,7 +69,51 @@ export default { name: 'p', config, noConsumer: true, when: new Date(0) }
         noConsumer: true,
         when: '1970-01-01T00:00:00.000Z',
       },
+      daos: null,
+      migrations: [],
+      api: null,
     })
+  })
+
+  it('copies out daos.ts and the migrations as data, and the paths and methods of api.ts', async () => {
+    const meta = await readPluginMeta(
+      await bundle('export default { priority: 1, version: "1.0.0" }\n', SCHEMA, {
+        'daos.ts': 'export default [{ name: "things", primaryKey: ["id"], fields: [], check() {} }]\n',
+        'migrations/000_base.ts': 'export default { up: [{ createTable: "things", columns: {} }] }\n',
+        'migrations/001_more.ts': 'export const up = []\n',
+        'api.ts':
+          'export default { "/things/:id": { GET() {}, async DELETE() {} }, "/things": { POST: () => 1 } }\n',
+      }),
+    )
+    expect(meta.daos).toEqual([{ name: 'things', primaryKey: ['id'], fields: [] }])
+    expect(meta.migrations).toEqual([
+      { name: '000_base', value: { up: [{ createTable: 'things', columns: {} }] } },
+      { name: '001_more', value: { up: [] } },
+    ])
+    expect(meta.api).toEqual([
+      { path: '/things/:id', methods: ['GET', 'DELETE'] },
+      { path: '/things', methods: ['POST'] },
+    ])
+  })
+
+  it('names the file when daos, a migration or api.ts cannot be read', async () => {
+    const handler = 'export default { priority: 1, version: "1.0.0" }\n'
+    const cyclic = await failure(
+      readPluginMeta(
+        await bundle(handler, SCHEMA, { 'daos.ts': 'const d: any = {}\nd.d = d\nexport default d\n' }),
+      ),
+    )
+    expect(cyclic.message).toMatch(/^plugin p: daos\.ts is not JSON-serialisable: TypeError: /)
+    const migration = await failure(
+      readPluginMeta(
+        await bundle(handler, SCHEMA, { 'migrations/000_x.ts': 'export default { up: [1n] }\n' }),
+      ),
+    )
+    expect(migration.message).toMatch(/^plugin p: migrations\/000_x\.ts is not JSON-serialisable/)
+    const api = await failure(
+      readPluginMeta(await bundle(handler, SCHEMA, { 'api.ts': 'export default { "/x": { GET: 3 } }\n' })),
+    )
+    expect(api.message).toBe('plugin p: api.ts: /x GET is not a function')
   })
 
   it('describes priorities and versions that are not plain numbers or strings', async () => {

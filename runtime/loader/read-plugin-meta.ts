@@ -83,10 +83,31 @@ function checkResult(name: string, raw: unknown): PluginMeta {
   ) {
     throw bad()
   }
+  const migrations = value.migrations
+  const api = value.api ?? null
+  if (
+    !Array.isArray(migrations) ||
+    !migrations.every((m) => m !== null && typeof m === 'object' && typeof m.name === 'string') ||
+    (api !== null &&
+      (!Array.isArray(api) ||
+        !api.every(
+          (route) =>
+            route !== null &&
+            typeof route === 'object' &&
+            typeof route.path === 'string' &&
+            Array.isArray(route.methods) &&
+            route.methods.every((method) => typeof method === 'string'),
+        )))
+  ) {
+    throw bad()
+  }
   return {
     priority: value.priority,
     version: value.version,
     phases: value.phases,
     schema: value.schema ?? null,
+    daos: value.daos ?? null,
+    migrations: migrations.map((m) => ({ name: m.name, value: m.value ?? null })),
+    api: api?.map((route) => ({ path: route.path, methods: [...route.methods] })) ?? null,
   }
 }

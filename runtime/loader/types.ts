@@ -11,6 +11,12 @@ export interface PluginMeta {
   phases: string[]
   /** The schema module's default export after a JSON round trip inside the isolate; null when it had none. */
   schema: unknown
+  /** daos.ts's default export after a JSON round trip; null when the plugin has no daos.ts. */
+  daos: unknown
+  /** Each `migrations/NNN_<name>.ts` default export after a JSON round trip, in name order. */
+  migrations: { name: string; value: unknown }[]
+  /** api.ts: each path it declares and the HTTP methods it maps to functions; null without api.ts. */
+  api: { path: string; methods: string[] }[] | null
 }
 
 export interface ReadMetaOptions {

@@ -73,7 +73,12 @@ describe('kong.client', () => {
       answer: () => ({ ok: true, value: { id: CONSUMER_ID, username: 'bob' } }),
     })
     expect(byId.io).toEqual([
-      { id: expect.any(Number), op: 'db', args: ['consumers', 'select', { id: CONSUMER_ID }] },
+      {
+        id: expect.any(Number),
+        plugin: 'probe',
+        op: 'db',
+        args: ['consumers', 'select', { id: CONSUMER_ID }],
+      },
     ])
     expect(byId.value).toEqual({ id: CONSUMER_ID, username: 'bob' })
 

@@ -141,9 +141,10 @@ describe('sync and async handlers', () => {
     })
     const first = isolate.dispatch(phaseCall('access', ['a']))
     expect(first.io).toEqual([
-      { id: expect.any(Number), op: 'request.getRawBody', args: [] },
+      { id: expect.any(Number), plugin: 'a', op: 'request.getRawBody', args: [] },
       {
         id: expect.any(Number),
+        plugin: 'a',
         op: 'db',
         args: ['consumers', 'select', { id: '5fa5a8a4-1e2b-4f51-9a60-4d1c5f0e4c3b' }],
       },

@@ -1,5 +1,5 @@
 /** What the `init` message gives: node identity, workspace and trusted_ips. */
-import type { InitCall } from '../protocol.ts'
+import type { EntityInfo, InitCall } from '../protocol.ts'
 import { ArrayIsArray, own } from './intrinsics.isolate.ts'
 import { type TrustedIps, trustedIps } from './ip.isolate.ts'
 
@@ -9,6 +9,8 @@ export interface Env {
   version: string
   workspace: { id: string; name: string }
   trusted: TrustedIps
+  /** kong.db's entities (checked again by the host on every call). */
+  entities: EntityInfo[]
 }
 
 export const env: Env = {
@@ -17,6 +19,7 @@ export const env: Env = {
   version: '',
   workspace: { id: '', name: '' },
   trusted: trustedIps([]),
+  entities: [],
 }
 
 export function applyInit(message: InitCall): void {
@@ -28,6 +31,8 @@ export function applyInit(message: InitCall): void {
   env.workspace = { id: stringOr(own(workspace, 'id')), name: stringOr(own(workspace, 'name')) }
   const list = own(message, 'trustedIps')
   env.trusted = trustedIps(ArrayIsArray(list) ? (list as string[]) : [])
+  const entities = own(message, 'entities')
+  env.entities = ArrayIsArray(entities) ? (entities as EntityInfo[]) : []
 }
 
 function stringOr(value: unknown): string {

@@ -77,7 +77,9 @@ export default {
         },
       }),
     )
-    expect(first.io).toEqual([{ id: expect.any(Number), op: 'request.getRawBody', args: [] }])
+    expect(first.io).toEqual([
+      { id: expect.any(Number), plugin: 'vandal', op: 'request.getRawBody', args: [] },
+    ])
     const resumed = isolate.dispatch({
       kind: 'resume',
       seq: 2,

@@ -6,6 +6,7 @@ import type { IoRequest, IoResult } from '../protocol.ts'
 import type { CallRecord, Frame } from './call.isolate.ts'
 import { PdkError } from './errors.isolate.ts'
 import {
+  define,
   MapCtor,
   MapDelete,
   MapForEach,
@@ -29,7 +30,7 @@ let waitingTotal = 0
 export function requestIo(frame: Frame, op: IoRequest['op'], args: unknown[]): Promise<unknown> {
   const call = frame.call
   const id = nextId++
-  push(call.io, { id, op, args })
+  push(call.io, { id, plugin: frame.plugin, op, args })
   call.ioWaiting++
   waitingTotal++
   return new PromiseCtor<unknown>((resolve, reject) => {
@@ -53,7 +54,15 @@ export function deliverIo(call: CallRecord, results: readonly IoResult[]): numbe
       waiter.resolve(own(result, 'value'))
     } else {
       const error = own(result, 'error')
-      waiter.reject(new PdkError(typeof error === 'string' ? error : 'host I/O failed'))
+      const failure = new PdkError(typeof error === 'string' ? error : 'host I/O failed')
+      const detail = own(result, 'detail')
+      const code = own(detail as object, 'code')
+      if (typeof code === 'string') {
+        define(failure, 'code', code)
+        const fields = own(detail as object, 'fields')
+        if (fields !== undefined) define(failure, 'fields', fields)
+      }
+      waiter.reject(failure)
     }
   }
   return delivered

@@ -7,9 +7,11 @@
 import type { Frame } from './call.isolate.ts'
 import { env } from './env.isolate.ts'
 import { ObjectFreeze } from './intrinsics.isolate.ts'
+import { cacheModule } from './pdk-cache.isolate.ts'
 import { clientModule } from './pdk-client.isolate.ts'
 import { cryptoModule } from './pdk-crypto.isolate.ts'
 import { ctxModule } from './pdk-ctx.isolate.ts'
+import { dbModule } from './pdk-db.isolate.ts'
 import { logModule } from './pdk-log.isolate.ts'
 import { ipModule, nodeModule, routerModule } from './pdk-readonly.isolate.ts'
 import { requestModule } from './pdk-request.isolate.ts'
@@ -28,6 +30,8 @@ class Kong {
   #node?: object
   #ip?: object
   #crypto?: object
+  #db?: object
+  #cache?: object
 
   constructor(frame: Frame) {
     this.#frame = frame
@@ -75,6 +79,14 @@ class Kong {
   get crypto(): object {
     this.#crypto ??= cryptoModule(this.#frame)
     return this.#crypto
+  }
+  get db(): object {
+    this.#db ??= dbModule(this.#frame)
+    return this.#db
+  }
+  get cache(): object {
+    this.#cache ??= cacheModule(this.#frame)
+    return this.#cache
   }
 }
 ObjectFreeze(Kong.prototype)

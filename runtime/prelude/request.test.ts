@@ -167,7 +167,7 @@ describe('kong.request bodies (host I/O)', () => {
       'return Promise.all([kong.request.getRawBody(), kong.request.getRawBody().then((b) => b.length)])',
       { answer: () => ({ ok: true, value: 'Hello, Earth!' }) },
     )
-    expect(run.io).toEqual([{ id: expect.any(Number), op: 'request.getRawBody', args: [] }])
+    expect(run.io).toEqual([{ id: expect.any(Number), plugin: 'probe', op: 'request.getRawBody', args: [] }])
     expect(run.value).toEqual(['Hello, Earth!', 13])
     expect(run.result.pending).toBeUndefined()
   })

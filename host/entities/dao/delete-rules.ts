@@ -4,6 +4,7 @@ import type { ChangeEvent } from '../dao-types.ts'
 import { fieldEntries } from '../validate/field-list.ts'
 import type { GenericDao } from './generic-dao.ts'
 import { fromColumns } from './rows.ts'
+import { expired, notExpired } from './ttl.ts'
 
 type Row = Record<string, unknown>
 
@@ -19,7 +20,8 @@ function referencesTo(target: GenericDao, daos: GenericDao[]) {
 /**
  * Kong's delete rules: a row still referenced through a `restrict` foreign key (the default, e.g.
  * routes → services) is not deleted; rows referencing it through `cascade` keys (plugins) are
- * deleted with it, each with its own change event.
+ * deleted with it, each with its own change event. Expired rows (ttl entities) do not restrict,
+ * but are deleted with the row they reference.
  */
 export async function deleteWithRules(
   db: Db,
@@ -29,27 +31,29 @@ export async function deleteWithRules(
   events: ChangeEvent[],
 ): Promise<void> {
   const references = referencesTo(dao, daos)
+  const now = Date.now()
   for (const reference of references.filter((entry) => !entry.cascade)) {
-    const child = await db
-      .selectFrom(reference.dao.schema.name)
-      .select('id')
-      .where(reference.column, '=', row.id)
-      .executeTakeFirst()
-    if (!child) continue
+    let query = db.selectFrom(reference.dao.schema.name).select('id').where(reference.column, '=', row.id)
+    if (reference.dao.schema.ttl) query = query.where(notExpired(now))
+    if (!(await query.executeTakeFirst())) continue
     throw new GatewayError(
       'FOREIGN_KEY_VIOLATION',
       `an existing '${reference.dao.schema.name}' entity references this '${dao.schema.name}' entity`,
       { '@referenced_by': reference.dao.schema.name },
     )
   }
-  for (const reference of references.filter((entry) => entry.cascade)) {
-    const children = await db
-      .selectFrom(reference.dao.schema.name)
-      .selectAll()
-      .where(reference.column, '=', row.id)
-      .execute()
-    for (const child of children) {
-      await deleteWithRules(db, reference.dao, fromColumns<Row>(reference.dao.schema, child), daos, events)
+  for (const reference of references) {
+    if (!reference.cascade && !reference.dao.schema.ttl) continue
+    let query = db.selectFrom(reference.dao.schema.name).selectAll().where(reference.column, '=', row.id)
+    if (!reference.cascade) query = query.where(expired(now))
+    for (const child of await query.execute()) {
+      await deleteWithRules(
+        db,
+        reference.dao,
+        fromColumns<Row>(reference.dao.schema, child, now),
+        daos,
+        events,
+      )
     }
   }
   await dao.deleteRow(db, row, events)

@@ -1,18 +1,23 @@
 import { GatewayError } from '../../errors/index.ts'
 import type { Db } from '../../storage/index.ts'
+import { changeCacheKeys, entityCacheKeys } from '../cache-key.ts'
 import type { ChangeEvent, EntityDao, Page, PageOptions } from '../dao-types.ts'
 import type { EntitySchema } from '../schema-types.ts'
 import { mergeValues, processAutoFields, type WriteContext } from '../validate/defaults.ts'
 import { isUuid } from '../validate/field.ts'
-import { type FieldErrorMap, luaPretty, schemaViolation } from '../validate/field-errors.ts'
+import { type FieldErrorMap, schemaViolation } from '../validate/field-errors.ts'
 import { findField, isPlainObject } from '../validate/field-list.ts'
 import { validateRecord } from '../validate/record.ts'
 import type { EntityContext } from './context.ts'
 import { deleteWithRules } from './delete-rules.ts'
+import { hashFields } from './hashed-fields.ts'
 import type { EntityHooks } from './hooks.ts'
 import { pageQuery } from './page-query.ts'
+import { purgeExpiredRows } from './purge.ts'
 import { columnOf, encodeLookup, fromColumns, toColumns } from './rows.ts'
 import { writeTags } from './tags-store.ts'
+import { notExpired, writeExpiry } from './ttl.ts'
+import { notFoundByKey, withUrlKey } from './url-key.ts'
 import {
   type Collection,
   type CollectionLookup,
@@ -25,6 +30,12 @@ import {
 
 type Row = Record<string, unknown>
 
+/** A validated write: the entity, and for ttl entities its expiry (epoch ms, null: none, undefined: unchanged). */
+interface Prepared {
+  entity: Row
+  expiry: number | null | undefined
+}
+
 /** The DAOs of one context, by schema name (for foreign keys and delete rules). */
 export interface DaoRegistry {
   get(name: string): GenericDao | undefined
@@ -35,8 +46,9 @@ const nowSeconds = () => Math.floor(Date.now() / 1000)
 
 /**
  * One schema-driven DAO for every entity (Kong's kong/db/dao/init.lua): validation and defaults
- * from the schema, Kong's errors, workspace scoping, tags, foreign keys and delete rules. Each
- * method commits before it returns (or joins the enclosing transaction).
+ * from the schema, Kong's errors, workspace scoping, tags, foreign keys and delete rules, and the
+ * expiry of ttl entities (an expired row is never read). Each method commits before it returns
+ * (or joins the enclosing transaction).
  */
 export class GenericDao<T extends object = Row> implements EntityDao<T>, Collection {
   readonly name: string
@@ -55,9 +67,11 @@ export class GenericDao<T extends object = Row> implements EntityDao<T>, Collect
 
   // ---- reads ----
 
+  /** Rows of the workspace that have not expired. */
   private scoped(db: Db, ws: string) {
-    const query = db.selectFrom(this.schema.name).selectAll()
-    return this.schema.workspaceable ? query.where('ws_id', '=', ws) : query
+    let query = db.selectFrom(this.schema.name).selectAll()
+    if (this.schema.workspaceable) query = query.where('ws_id', '=', ws)
+    return this.schema.ttl ? query.where(notExpired(Date.now())) : query
   }
 
   async findRow(db: Db, ws: string, field: string, value: unknown): Promise<Row | null> {
@@ -85,6 +99,11 @@ export class GenericDao<T extends object = Row> implements EntityDao<T>, Collect
     return this.context.read((db) => this.findRow(db, ws, 'id', id)) as Promise<T | null>
   }
 
+  selectBy(ws: string, field: string, value: unknown): Promise<T | null> {
+    if (findField(this.schema.fields, field)?.unique !== true) return Promise.resolve(null)
+    return this.context.read((db) => this.findRow(db, ws, field, value)) as Promise<T | null>
+  }
+
   selectByKey(ws: string, key: string): Promise<T | null> {
     return this.context.read((db) => this.findByKey(db, ws, key)) as Promise<T | null>
   }
@@ -98,35 +117,48 @@ export class GenericDao<T extends object = Row> implements EntityDao<T>, Collect
   async all(db: Db, ws: string | null): Promise<T[]> {
     let query = db.selectFrom(this.schema.name).selectAll()
     if (ws !== null && this.schema.workspaceable) query = query.where('ws_id', '=', ws)
+    if (this.schema.ttl) query = query.where(notExpired(Date.now()))
     const rows = await query.orderBy('created_at').orderBy('id').execute()
     return rows.map((row) => fromColumns<T>(this.schema, row))
   }
 
   // ---- writes ----
 
-  insert(ws: string, input: unknown): Promise<T> {
+  async insert(ws: string, raw: unknown): Promise<T> {
+    const input = await hashFields(this.schema, raw)
     return this.context.write(async (db, events) => {
-      const entity = await this.prepare(db, ws, input, 'insert', null)
-      await checkPrimaryKey(db, this.schema, entity.id as string)
-      return this.store(db, ws, entity, null, events)
+      await this.purgeExpired(db, events)
+      const prepared = await this.prepare(db, ws, input, 'insert', null)
+      await checkPrimaryKey(db, this.schema, prepared.entity.id as string)
+      return this.store(db, ws, prepared, null, events)
     })
   }
 
-  update(ws: string, key: string, patch: unknown): Promise<T> {
+  async update(ws: string, key: string, raw: unknown): Promise<T> {
+    const patch = await hashFields(this.schema, raw)
     return this.context.write(async (db, events) => {
+      await this.purgeExpired(db, events)
       const existing = await this.findByKey(db, ws, key)
-      if (!existing) throw this.notFound(key)
-      const entity = await this.prepare(db, ws, patch, 'update', existing)
-      return this.store(db, ws, entity, existing, events)
+      if (!existing) throw notFoundByKey(this.schema, key)
+      const prepared = await this.prepare(db, ws, patch, 'update', existing)
+      return this.store(db, ws, prepared, existing, events)
     })
   }
 
-  upsert(ws: string, key: string, input: unknown): Promise<T> {
+  async upsert(ws: string, key: string, raw: unknown): Promise<T> {
+    const input = await hashFields(this.schema, raw)
     return this.context.write(async (db, events) => {
+      await this.purgeExpired(db, events)
       const existing = await this.findByKey(db, ws, key)
-      const entity = await this.prepare(db, ws, this.withKey(input, key, existing), 'upsert', existing)
-      if (!existing) await checkPrimaryKey(db, this.schema, entity.id as string)
-      return this.store(db, ws, entity, existing, events)
+      const prepared = await this.prepare(
+        db,
+        ws,
+        withUrlKey(this.schema, input, key, existing),
+        'upsert',
+        existing,
+      )
+      if (!existing) await checkPrimaryKey(db, this.schema, prepared.entity.id as string)
+      return this.store(db, ws, prepared, existing, events)
     })
   }
 
@@ -144,47 +176,44 @@ export class GenericDao<T extends object = Row> implements EntityDao<T>, Collect
   async deleteRow(db: Db, row: Row, events: ChangeEvent[]): Promise<void> {
     await db.deleteFrom(this.schema.name).where('id', '=', row.id).execute()
     await db.deleteFrom('tags').where('entity_id', '=', row.id).execute()
-    events.push({ entity: this.name, op: 'delete', ws_id: this.wsOf(row), id: row.id as string })
+    events.push({
+      entity: this.name,
+      op: 'delete',
+      ws_id: this.wsOf(row),
+      id: row.id as string,
+      cacheKeys: entityCacheKeys(this.schema, row),
+    })
   }
 
   // ---- internals ----
+
+  /** Expired rows go first, so they block no unique value or primary key of the write. */
+  private async purgeExpired(db: Db, events: ChangeEvent[]): Promise<void> {
+    if (this.schema.ttl)
+      await purgeExpiredRows(db, this as GenericDao, this.registry.all(), events, Date.now())
+  }
 
   private wsOf(row: Row): string | null {
     return this.schema.workspaceable ? (row.ws_id as string) : null
   }
 
-  private notFound(key: string): GatewayError {
-    const field = isUuid(key) || !this.schema.endpointKey ? 'id' : this.schema.endpointKey
-    const message =
-      field === 'id'
-        ? `could not find the entity with primary key '${luaPretty({ id: key })}'`
-        : `could not find the entity with '${luaPretty({ [field]: key })}'`
-    return new GatewayError('NOT_FOUND', message, { [field]: key })
-  }
-
-  /** PUT: the URL key names the entity (its id, or its endpoint key when not a UUID). */
-  private withKey(input: unknown, key: string, existing: Row | null): unknown {
-    if (!isPlainObject(input)) return input
-    const data: Row = { ...input }
-    if (existing) {
-      data.id = existing.id
-      if (!isUuid(key) && this.schema.endpointKey) data[this.schema.endpointKey] = key
-      if (data.created_at === undefined) data.created_at = existing.created_at
-    } else if (isUuid(key)) {
-      data.id = key
-    } else if (this.schema.endpointKey) {
-      data[this.schema.endpointKey] = key
-    } else {
-      throw this.notFound(key)
-    }
-    return data
-  }
-
-  /** Defaults, merge (PATCH), foreign resolution and validation; throws Kong's errors. */
-  private async prepare(db: Db, ws: string, input: unknown, context: WriteContext, existing: Row | null) {
+  /**
+   * Defaults, merge (PATCH), foreign resolution and validation, then the `ttl` option (after the
+   * fields, as Kong checks options); throws Kong's errors.
+   */
+  private async prepare(
+    db: Db,
+    ws: string,
+    input: unknown,
+    context: WriteContext,
+    existing: Row | null,
+  ): Promise<Prepared> {
     if (!isPlainObject(input)) throw schemaViolation({ '@entity': ['expected an input table'] })
     await this.checkWorkspace(db, ws)
     const data: Row = { ...input }
+    // An option of ttl entities, not a field; elsewhere it is an unknown field.
+    const ttl = this.schema.ttl ? data.ttl : undefined
+    if (this.schema.ttl) delete data.ttl
     const errors: FieldErrorMap = {}
     if (data.ws_id !== undefined) {
       if (this.schema.workspaceable && data.ws_id !== ws) errors.ws_id = `value must be ${ws}`
@@ -199,13 +228,15 @@ export class GenericDao<T extends object = Row> implements EntityDao<T>, Collect
     if (context === 'update') {
       entity = mergeValues(this.schema.fields, entity, existing as Row)
       delete entity.ws_id
+      delete entity.ttl
     }
     await resolveForeign(db, ws, this.schema, entity, this.lookup)
     this.validate(entity, context, errors)
+    const expiry = this.schema.ttl ? writeExpiry(ttl, context, Date.now()) : undefined
     await checkForeignKeys(db, ws, this.schema, entity, this.lookup)
     await checkUnique(db, ws, this.schema, entity)
     await this.hooks.beforeWrite?.(db, ws, entity, existing)
-    return entity
+    return { entity, expiry }
   }
 
   private validate(entity: Row, context: WriteContext, found: FieldErrorMap): void {
@@ -225,18 +256,22 @@ export class GenericDao<T extends object = Row> implements EntityDao<T>, Collect
   private async store(
     db: Db,
     ws: string,
-    entity: Row,
+    { entity, expiry }: Prepared,
     existing: Row | null,
     events: ChangeEvent[],
   ): Promise<T> {
     const columns = toColumns(this.schema, entity, this.schema.workspaceable ? ws : null)
     const cacheKey = cacheKeyOf(this.schema, entity)
     if (cacheKey !== null) columns.cache_key = cacheKey
+    if (expiry !== undefined) columns.ttl = expiry
     if (existing) await db.updateTable(this.schema.name).set(columns).where('id', '=', existing.id).execute()
     else await db.insertInto(this.schema.name).values(columns).execute()
+    // A PATCH without `ttl` keeps the stored expiry, which the answer shows.
+    if (this.schema.ttl && expiry === undefined) columns.ttl = await this.storedExpiry(db, entity.id)
+    const output = fromColumns<Row>(this.schema, columns)
     if (findField(this.schema.fields, 'tags')) {
       await writeTags(db, {
-        name: this.name,
+        name: this.schema.name,
         id: entity.id as string,
         ws: this.wsOf(columns),
         tags: entity.tags,
@@ -247,7 +282,13 @@ export class GenericDao<T extends object = Row> implements EntityDao<T>, Collect
       op: existing ? 'update' : 'create',
       ws_id: this.wsOf(columns),
       id: entity.id as string,
+      cacheKeys: changeCacheKeys(this.schema, existing, output),
     })
-    return fromColumns<T>(this.schema, columns)
+    return output as T
+  }
+
+  private async storedExpiry(db: Db, id: unknown): Promise<unknown> {
+    const row = await db.selectFrom(this.schema.name).select('ttl').where('id', '=', id).executeTakeFirst()
+    return row?.ttl ?? null
   }
 }

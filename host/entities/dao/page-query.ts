@@ -4,12 +4,14 @@ import type { PageOptions } from '../dao-types.ts'
 import type { EntitySchema } from '../schema-types.ts'
 import { findField } from '../validate/field-list.ts'
 import { checkSize, checkTags, decodeOffset, encodeOffset } from './pagination.ts'
+import { notExpired } from './ttl.ts'
 
 type Row = Record<string, unknown>
 
 /**
  * One page of a collection, ordered by id (as Kong's PostgreSQL strategy): workspace scope,
- * foreign filter (nested endpoints), tags (`and`: all of them, `or`: any), opaque offsets.
+ * foreign filter (nested endpoints), tags (`and`: all of them, `or`: any), opaque offsets;
+ * expired rows are left out.
  */
 export async function pageQuery(
   db: Db,
@@ -21,6 +23,7 @@ export async function pageQuery(
   checkTags(options.tags)
   let query = db.selectFrom(schema.name).selectAll()
   if (schema.workspaceable) query = query.where('ws_id', '=', ws)
+  if (schema.ttl) query = query.where(notExpired(Date.now()))
   if (options.foreign) {
     const field = findField(schema.fields, options.foreign.field)
     if (field?.type !== 'foreign') {
@@ -36,7 +39,7 @@ export async function pageQuery(
     let tagged = db
       .selectFrom('tags')
       .select('entity_id')
-      .where('entity_name', '=', schema.adminApiName ?? schema.name)
+      .where('entity_name', '=', schema.name)
       .where('tag', 'in', tags)
     if (options.tagsMode !== 'or') {
       tagged = tagged.groupBy('entity_id').having((eb) => eb.fn.countAll(), '=', new Set(tags).size)

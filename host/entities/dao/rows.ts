@@ -1,5 +1,6 @@
 import type { EntitySchema, FieldSchema } from '../schema-types.ts'
 import { fieldEntries } from '../validate/field-list.ts'
+import { remainingSeconds } from './ttl.ts'
 
 /**
  * The one place where entity values meet columns, so every dialect stores the same thing:
@@ -37,12 +38,16 @@ export function toColumns(schema: EntitySchema, entity: Row, ws: string | null):
   return row
 }
 
-/** Columns → the Kong-shaped entity: every field present, null where unset. */
-export function fromColumns<T>(schema: EntitySchema, row: Row): T {
+/**
+ * Columns → the Kong-shaped entity: every field present, null where unset; `ttl` (seconds left)
+ * only on rows that expire, as Kong shows it.
+ */
+export function fromColumns<T>(schema: EntitySchema, row: Row, now = Date.now()): T {
   const entity: Row = {}
   for (const [name, field] of fieldEntries(schema.fields))
     entity[name] = decode(field, row[columnOf(name, field)])
   if (schema.workspaceable) entity.ws_id = row.ws_id
+  if (schema.ttl && row.ttl != null) entity.ttl = remainingSeconds(Number(row.ttl), now)
   return entity as T
 }
 

@@ -2,6 +2,7 @@ import type { Db } from '../../storage/index.ts'
 import type { Page } from '../dao-types.ts'
 import type { TagRow, TagsOptions } from '../entities-types.ts'
 import { checkSize, decodeOffset, encodeOffset } from './pagination.ts'
+import { expired } from './ttl.ts'
 
 /** Keeps the `tags` table (one row per entity and tag) in step with an entity's `tags`. */
 export async function writeTags(
@@ -21,11 +22,23 @@ export async function deleteTags(db: Db, id: string): Promise<void> {
   await db.deleteFrom('tags').where('entity_id', '=', id).execute()
 }
 
-/** Kong's /tags: every (tag, entity) of a workspace, ordered by tag then entity id. */
-export async function pageTags(db: Db, ws: string, options: TagsOptions): Promise<Page<TagRow>> {
+/**
+ * Kong's /tags: every (tag, entity) of a workspace, ordered by tag then entity id; entities of
+ * `ttlTables` that have expired are left out.
+ */
+export async function pageTags(
+  db: Db,
+  ws: string,
+  options: TagsOptions,
+  ttlTables: readonly string[] = [],
+): Promise<Page<TagRow>> {
   const size = checkSize(options.size)
   let query = db.selectFrom('tags').select(['entity_name', 'entity_id', 'tag']).where('ws_id', '=', ws)
   if (options.tag !== undefined) query = query.where('tag', '=', options.tag)
+  const now = Date.now()
+  for (const table of ttlTables) {
+    query = query.where('entity_id', 'not in', db.selectFrom(table).select('id').where(expired(now)))
+  }
   if (options.offset !== undefined) {
     const [tag, id] = decodeOffset(options.offset, 2) as [string, string]
     query = query.where((eb) =>

@@ -54,6 +54,9 @@ export function processAutoFields(
   for (const [name, field] of fieldEntries(fields)) {
     if (field.auto) {
       if (field.uuid && creating && output[name] === undefined) output[name] = randomUUID()
+      // Kong's utils.random_string(): 32 hex characters (key-auth's generated keys).
+      else if (field.type === 'string' && !field.uuid && creating && output[name] == null)
+        output[name] = randomUUID().replaceAll('-', '')
       else if (name === 'created_at' && creating && output[name] == null) output[name] = now
       else if (name === 'updated_at') output[name] = now
     }

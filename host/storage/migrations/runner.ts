@@ -73,7 +73,8 @@ async function runPending(storage: Storage, subsystems: MigrationSubsystem[]): P
   for (const subsystem of subsystems) {
     const done = executed.get(subsystem.name) ?? new Set<string>()
     const pending = [...subsystem.migrations]
-      .sort((a, b) => a.name.localeCompare(b.name))
+      // The order `migrationsList` shows (code units, not locale: `_` must not move between systems).
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
       .filter((m) => !done.has(m.name))
     for (const migration of pending) {
       const label = `${subsystem.name}/${migration.name}`

@@ -1,0 +1,1 @@
+export { hashPassword, isPasswordHash, verifyPassword } from './password-hash.ts'

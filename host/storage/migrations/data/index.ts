@@ -1,0 +1,1 @@
+export { dataMigrations, type MigrationData } from './data-migrations.ts'
