@@ -131,12 +131,30 @@ export interface RequestState {
   }
 }
 
+/** What a call runs: a handler phase, or `admin`: one api.ts handler (PhaseCall.api). */
+export type CallPhase = PhaseName | 'admin'
+
+/**
+ * An Admin API call for a plugin's api.ts: `route` and `method` name the handler (the route as
+ * api.ts declares it), the rest is the HTTP request as the host parsed it. The handler's
+ * `{ status, body }` comes back as the result's `exit` (body as JSON text).
+ */
+export interface ApiRequest {
+  route: string
+  method: string
+  params: Record<string, string>
+  query: Record<string, string | string[]>
+  body: unknown
+}
+
 /** Host → isolate: run one phase for the listed plugin instances, in order, stopping at an exit. */
 export interface PhaseCall {
   kind: 'call'
   /** Sequence number of this crossing in this isolate; results echo it. */
   seq: number
-  phase: PhaseName
+  phase: CallPhase
+  /** `admin` only: the api.ts request (then `run` names the one plugin, config ''). */
+  api?: ApiRequest
   /** Per-request state key inside the isolate (the host's request id). */
   rid: string
   /** Plugin instances to run: plugin name and the id of its config (configs travel in `configure`). */

@@ -81,6 +81,12 @@ export interface DaoSchema {
   primaryKey: ['id']
   /** Fields whose values form the cache key (`kong.db.<name>.cacheKey(...)`), e.g. `['key']`. */
   cacheKey?: string[]
+  /**
+   * Further cache keys dropped whenever a row changes, each made from these fields as `cacheKey`
+   * makes one: `[['consumer']]` drops `kong.db.<name>.cacheKey(row.consumer.id)`, for a list
+   * cached per consumer (Kong's acl caches a consumer's groups that way).
+   */
+  alsoInvalidates?: string[][]
   /** A unique field usable in URLs and lookups instead of the id. */
   endpointKey?: string
   /** Rows may be given a `ttl` (seconds) on insert; expired rows are never returned and are purged. */

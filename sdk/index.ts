@@ -2,6 +2,7 @@
  * What plugin authors import as `isogate/sdk`: types only (a plugin's files and the PDK each
  * phase receives). Nothing here may import outside `sdk/`: it is bundled into plugins.
  */
+export type { AdminKong, ApiAnswer, ApiHandler, ApiRequest, PluginApi } from './api.ts'
 export type {
   BaseLog,
   ClientAddresses,

@@ -5,8 +5,6 @@ export interface PluginSchema {
   config: Record<string, unknown>
   /** One line shown by `/schemas/plugins/{name}` and `/plugins/enabled` tooling. */
   description?: string
-  /** Protocols the plugin accepts on its instances (Kong's `protocols` field default). */
-  protocols?: ('http' | 'https' | 'grpc' | 'grpcs')[]
   /** Kong's scoping restrictions. */
   noConsumer?: boolean
   noRoute?: boolean

@@ -106,11 +106,36 @@ export const initWorkerHasNoRequest: Plugin = {
     kong.ctx.shared.x = 1
     // @ts-expect-error no crypto outside a request
     void kong.crypto.randomUUID()
+    // @ts-expect-error no kong.db outside a request
+    void kong.db.consumers.select('id')
+    // @ts-expect-error no kong.cache outside a request
+    void kong.cache.probe('k')
+  },
+}
+
+export const usesData: Plugin = {
+  priority: 1,
+  version: '0.0.1',
+  async access(kong) {
+    const credentials = kong.db.keyauth_credentials
+    const key = credentials.cacheKey('abc')
+    const found = await kong.cache.get(
+      key,
+      { ttl: 5, neg_ttl: 1 },
+      (k: string) => credentials.selectByKey(k),
+      'abc',
+    )
+    const consumer = await kong.db.consumers.selectByUsername('ann')
+    const page = await credentials.pageForConsumer({ id: String(consumer?.id) }, { size: 10 })
+    await credentials.insert({ key: 'k' }, { ttl: 60 })
+    kong.service.request.setHeader('x-count', String(page.data.length + (found ? 1 : 0)))
+    // @ts-expect-error the loader's arguments follow it
+    await kong.cache.get(key, null, (k: string) => k, 42)
   },
 }
 
 export const schema = {
   name: 'my-plugin',
   config: { type: 'object' },
-  protocols: ['http'],
+  description: 'an example',
 } satisfies PluginSchema

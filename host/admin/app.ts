@@ -5,6 +5,7 @@ import type { AdminDeps } from './deps.ts'
 import { type EndpointContext, segment } from './endpoint-context.ts'
 import { generateEndpoints } from './generate-endpoints.ts'
 import { addNodeRoutes } from './node-routes.ts'
+import { addPluginApiRoutes } from './plugin-api-routes.ts'
 import { errorResponse, json } from './respond.ts'
 import { RouteTable } from './route-table.ts'
 import { addSchemaRoutes } from './schema-routes.ts'
@@ -24,6 +25,7 @@ export function createAdminApp(deps: AdminDeps): Hono {
   addNodeRoutes(table, deps)
   addSchemaRoutes(table, deps)
   addTagRoutes(table, deps.entities)
+  addPluginApiRoutes(table, deps)
 
   const daos = new Map<string, EntityDao>()
   const ctx: EndpointContext = {

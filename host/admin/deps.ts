@@ -34,6 +34,21 @@ export interface AdminDeps {
    * `GET /schemas/plugins/{name}` and for typing form-encoded `config.*` values; undefined when unknown.
    */
   pluginSchema?(name: string): Record<string, unknown> | undefined
+  /** Plugins' api.ts routes and where their handlers run (host/plugin-api). */
+  pluginApi?: {
+    routes: readonly { plugin: string; path: string; methods: readonly string[] }[]
+    call(
+      workspace: { id: string; name: string },
+      plugin: string,
+      request: {
+        route: string
+        method: string
+        params: Record<string, string>
+        query: Record<string, string | string[]>
+        body: unknown
+      },
+    ): Promise<{ status: number; body: string | null }>
+  }
   /** Called after every committed write, awaited before the response is sent. */
   afterWrite?(): Promise<void>
   logger?: AdminLogger

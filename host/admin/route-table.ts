@@ -40,16 +40,21 @@ export class RouteTable {
   }
 
   install(app: Hono, entities: Entities): void {
-    for (const prefixed of [false, true]) {
-      for (const [path, methods] of this.#routes) {
+    const patterns = (prefixed: boolean) =>
+      [...this.#routes].map(([path, methods]) => {
         const pattern = prefixed ? `/:workspace${path === '/' ? '' : path}` : path
-        for (const [method, handler] of methods) {
-          app.on(method, pattern, (c) => run(c, handler, entities))
-        }
-        app.all(pattern, () => {
-          throw methodNotAllowed()
-        })
-      }
+        return [pattern, methods] as const
+      })
+    const all = [...patterns(false), ...patterns(true)]
+    for (const [pattern, methods] of all) {
+      for (const [method, handler] of methods) app.on(method, pattern, (c) => run(c, handler, entities))
+    }
+    // The 405s come after every handler: two spellings of one path (an api.ts route beside the
+    // generated one it partly replaces) must not shadow each other's methods.
+    for (const [pattern] of all) {
+      app.all(pattern, () => {
+        throw methodNotAllowed()
+      })
     }
   }
 }

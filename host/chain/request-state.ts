@@ -1,10 +1,11 @@
 import type { Headers, RequestState } from '../../runtime/protocol.ts'
 import type { PluginRequestInfo } from '../proxy/index.ts'
 
-const copyHeaders = (headers: Record<string, string | string[] | undefined>): Headers => {
+/** Repeated headers stay a list, as Kong's kong.request.getHeaders gives them (node:http's `headers` joins them with ', '). */
+const copyHeaders = (headers: Record<string, string[] | undefined>): Headers => {
   const out: Headers = {}
   for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) out[name] = Array.isArray(value) ? [...value] : value
+    if (value !== undefined) out[name] = value.length === 1 ? (value[0] as string) : [...value]
   }
   return out
 }
@@ -23,7 +24,7 @@ export function requestState(info: PluginRequestInfo, workspace: { id: string; n
     method: req.method ?? 'GET',
     path: info.path,
     rawQuery: info.rawQuery,
-    headers: copyHeaders(req.headers),
+    headers: copyHeaders(req.headersDistinct),
     client: {
       ip: info.clientIp,
       port: req.socket.remotePort ?? 0,

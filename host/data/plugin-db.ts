@@ -27,6 +27,8 @@ export interface PluginDbOptions {
   catalog: PluginCatalog
   /** Called after a write committed, before the plugin hears back (publishes cache invalidations). */
   afterWrite?(): Promise<void>
+  /** DB-less: the declarative file is the whole configuration; plugins may read, not write. */
+  readOnly?: boolean
 }
 
 interface Target {
@@ -60,6 +62,11 @@ export function createPluginDb(options: PluginDbOptions): PluginDb {
       }
       if (WRITES.has(method) && target.info.plugin === null) {
         throw refused(`kong.db.${entity}.${method}: core entities are read-only to plugins`)
+      }
+      if (WRITES.has(method) && options.readOnly) {
+        throw new IoRefused(`cannot ${method} '${entity}' entities when not using a database`, {
+          code: 'OPERATION_UNSUPPORTED',
+        })
       }
       try {
         const value = await run(target, ws, method, rest)

@@ -22,6 +22,14 @@ describe('kongCacheKey and entityCacheKeys', () => {
     ])
     const plugin = { id: 'P', name: 'cors', route: null, service: { id: 'S' }, consumer: null, ws_id: 'W' }
     expect(entityCacheKeys(pluginsSchema, plugin)).toEqual(['plugins:cors::S:::W', 'plugins:P:::::W'])
+    // A list cached per parent (acl's groups per consumer) is dropped too.
+    const acl = {
+      ...keyAuthCredentials,
+      name: 'acls',
+      cacheKey: ['consumer', 'key'],
+      alsoInvalidates: [['consumer']],
+    }
+    expect(entityCacheKeys(acl, credential)).toEqual(['acls:C:abc::::W', 'acls:I:::::W', 'acls:C:::::W'])
     // Outside workspaces the last slot stays empty.
     expect(entityCacheKeys(workspacesSchema, { id: 'I', name: 'default' })).toEqual([
       'workspaces:default:::::',

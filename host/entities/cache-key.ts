@@ -24,12 +24,17 @@ export function kongCacheKey(schemaName: string, parts: readonly unknown[], wsId
 }
 
 /**
- * The keys under which a row can be cached: by its `cacheKey` fields (when the schema has them)
- * and by its primary key, since plugins cache by either. Deduplicated.
+ * The keys under which a row can be cached: by its `cacheKey` fields (when the schema has them),
+ * by its primary key, since plugins cache by either, and by each `alsoInvalidates` field list
+ * (a list cached per parent, such as acl's groups per consumer). Deduplicated.
  */
 export function entityCacheKeys(schema: EntitySchema, row: Row): string[] {
   const ws = schema.workspaceable ? ((row.ws_id as string | null | undefined) ?? null) : null
-  const sources = schema.cacheKey?.length ? [schema.cacheKey, schema.primaryKey] : [schema.primaryKey]
+  const sources = [
+    ...(schema.cacheKey?.length ? [schema.cacheKey] : []),
+    schema.primaryKey,
+    ...(schema.alsoInvalidates ?? []),
+  ]
   const keys = sources.map((fields) =>
     kongCacheKey(
       schema.name,

@@ -122,6 +122,11 @@ export interface EntitySchema {
   endpointKey?: string
   /** Fields whose values form the entity's cache key (Kong's `cache_key`). */
   cacheKey?: string[]
+  /**
+   * Further cache keys a change to a row drops, each built from these fields as `cacheKey` is
+   * (Kong's custom DAOs that invalidate a parent's key: acl's group list per consumer is `[['consumer']]`).
+   */
+  alsoInvalidates?: string[][]
   /** Rows belong to one workspace (everything but `workspaces` itself). */
   workspaceable: boolean
   /**

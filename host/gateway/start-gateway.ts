@@ -5,6 +5,7 @@ import type { Config, ListenAddress } from '../config/index.ts'
 import { createPluginDb } from '../data/index.ts'
 import { createEntities, type Entities, startTtlPurger } from '../entities/index.ts'
 import { createLogger, type Logger } from '../log/index.ts'
+import { PluginApi } from '../plugin-api/index.ts'
 import {
   checkPluginsInUse,
   loadPluginCatalog,
@@ -60,7 +61,12 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     checkPluginsInUse(initial, catalog)
     let workers: Workers | undefined
     const publisher = new Publisher(entities, () => workers, initial)
-    const db = createPluginDb({ entities, catalog, afterWrite: () => publisher.publish() })
+    const db = createPluginDb({
+      entities,
+      catalog,
+      afterWrite: () => publisher.publish(),
+      readOnly: config.database === 'off',
+    })
     const start = options.workers === 'local' ? startLocalWorkers : startClusterWorkers
     workers = await start(config, logger, nodeId, initial, catalog, db)
     const proxyWorkers = workers
@@ -89,7 +95,21 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     }
 
     let admin: ServedApp | undefined
+    let pluginApi: PluginApi | undefined
     if (config.admin_listen.length > 0) {
+      if (catalog.plugins.some((plugin) => plugin.api !== null)) {
+        pluginApi = new PluginApi({
+          catalog,
+          db,
+          memoryMb: config.isolate_memory_mb,
+          cpuMs: config.plugin_cpu_ms,
+          wallMs: config.plugin_wall_ms,
+          node: { id: nodeId, hostname: hostname(), version: VERSION },
+          logger,
+        })
+        const api = pluginApi
+        started.push({ close: async () => api.dispose() })
+      }
       const app = createAdminApp({
         entities,
         readOnly: config.database === 'off',
@@ -99,6 +119,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         pluginSchema: (name) => catalog.pluginSchema(name),
         status,
         afterWrite: () => publisher.publish(),
+        ...(pluginApi ? { pluginApi } : {}),
       })
       admin = await serveApp(app, config.admin_listen)
       started.push(admin)
@@ -148,6 +169,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       async stop(graceMs = 10_000) {
         // Listeners that take changes go first, then the proxy drains, then the database closes.
         await admin?.close()
+        pluginApi?.dispose()
         await statusServer?.close()
         purger.stop()
         await proxyWorkers.close(graceMs)

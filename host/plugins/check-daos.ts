@@ -41,6 +41,7 @@ const ENTITY_KEYS = new Set([
   'name',
   'primaryKey',
   'cacheKey',
+  'alsoInvalidates',
   'endpointKey',
   'ttl',
   'workspaceable',
@@ -160,6 +161,18 @@ function checkEntity(entry: unknown, label: string, names: Set<unknown>, fail: F
       throw at('cacheKey', 'expected 1 to 5 names of declared fields')
     }
     schema.cacheKey = keys as string[]
+  }
+  if (entry.alsoInvalidates !== undefined) {
+    const lists = entry.alsoInvalidates
+    const valid = (fields: unknown) =>
+      Array.isArray(fields) &&
+      fields.length > 0 &&
+      fields.length <= 5 &&
+      fields.every((f) => byName.has(f as string))
+    if (!Array.isArray(lists) || !lists.every(valid)) {
+      throw at('alsoInvalidates', 'expected lists of 1 to 5 names of declared fields')
+    }
+    schema.alsoInvalidates = lists as string[][]
   }
   if (entry.endpointKey !== undefined) {
     const key = entry.endpointKey

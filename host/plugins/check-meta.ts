@@ -11,7 +11,7 @@ const LUA_NAMES = new Map<string, PhaseName>([
   ['body_filter', 'bodyFilter'],
 ])
 const VERSION = /^\d+\.\d+\.\d+$/
-const SCHEMA_KEYS = new Set(['name', 'config', 'noConsumer', 'noRoute', 'noService'])
+const SCHEMA_KEYS = new Set(['name', 'config', 'description', 'noConsumer', 'noRoute', 'noService'])
 
 export interface CheckedMeta {
   priority: number
@@ -77,6 +77,9 @@ function checkSchema(
   const config = schema.config
   if (!isObject(config) || config.type !== 'object') {
     throw violation('config', 'expected a JSON Schema object with type "object"')
+  }
+  if (schema.description !== undefined && typeof schema.description !== 'string') {
+    throw violation('description', 'expected a string')
   }
   for (const flag of ['noConsumer', 'noRoute', 'noService'] as const) {
     if (schema[flag] !== undefined && typeof schema[flag] !== 'boolean')

@@ -9,6 +9,7 @@ export type {
   Scheme,
   WorkspacePlugins,
 } from './chain-types.ts'
+export type { ApiRoute } from './check-api.ts'
 export { type ConfigValidator, compileConfigValidator } from './config-validator.ts'
 export { type KongField, type KongFieldDefinition, toKongFields } from './kong-fields.ts'
 export { kongPluginSchema } from './kong-plugin-schema.ts'

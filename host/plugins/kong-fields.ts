@@ -122,8 +122,9 @@ function recordFields(schema: JsonSchema, root: JsonSchema, depth: number): Kong
   const required = new Set(Array.isArray(schema.required) ? schema.required : [])
   return Object.entries(properties).map(([name, property]) => {
     const field = translate(isSchema(property) ? property : {}, root, depth + 1)
-    // Kong marks fields that always end up with a value as required (a default fills them).
-    if (required.has(name) || field.default !== undefined) field.required = true
+    // Kong marks fields that always end up with a value as required (a default fills them);
+    // a null default leaves the field optional (Kong's `anonymous`, `realm`).
+    if (required.has(name) || (field.default !== undefined && field.default !== null)) field.required = true
     return { [name]: sortKeys(field) }
   })
 }

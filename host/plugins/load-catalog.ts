@@ -7,6 +7,7 @@ import {
 } from '../../runtime/loader/index.ts'
 import type { Config } from '../config/index.ts'
 import { UserError } from '../errors/index.ts'
+import { checkApi } from './check-api.ts'
 import { checkDaos } from './check-daos.ts'
 import { checkMeta, phaseRemarks } from './check-meta.ts'
 import { type ConfigValidator, compileConfigValidator } from './config-validator.ts'
@@ -67,7 +68,7 @@ export async function loadPluginCatalog(
       validate: validator.validate,
       daos,
       migrations: meta.migrations,
-      api: meta.api,
+      api: checkApi(folder.name, meta.api, daos),
     })
   }
   plugins.sort(byRunOrder)

@@ -1,10 +1,12 @@
 import type { PluginBundle } from '../../runtime/bundle/index.ts'
 import type { PhaseName } from '../../runtime/protocol.ts'
 import type { EntitySchema } from '../entities/index.ts'
+import type { ApiRoute } from './check-api.ts'
 
 /** A plugin's `schema.ts`, once checked: its name, the JSON Schema of `config`, Kong's scoping flags. */
 export interface PluginSchemaDefinition {
   name: string
+  description?: string
   config: Record<string, unknown>
   noConsumer?: boolean
   noRoute?: boolean
@@ -39,7 +41,7 @@ export interface CatalogPlugin {
   /** Its `migrations/NNN_<name>.ts` default exports as read from the bundle, in name order (checked when applied). */
   migrations: readonly PluginMigrationData[]
   /** api.ts: the Admin API paths it serves and their methods (the handlers run in its isolate); null without one. */
-  api: readonly { path: string; methods: readonly string[] }[] | null
+  api: readonly ApiRoute[] | null
 }
 
 /** One migration file of a plugin: its name (`000_base`) and its default export, as plain data. */

@@ -3,7 +3,7 @@
  * plugin handler it runs. Every PDK object is bound to one frame: once the frame's outcome is
  * recorded, the object refuses to touch anything (a handle kept from an earlier phase or request).
  */
-import type { IoRequest, Mutation, PhaseName, PhaseResult, PluginOutcome } from '../protocol.ts'
+import type { ApiRequest, CallPhase, IoRequest, Mutation, PhaseResult, PluginOutcome } from '../protocol.ts'
 import { ExitSignal, misuse } from './errors.isolate.ts'
 import { push, StringSlice } from './intrinsics.isolate.ts'
 import { PHASE_BITS, phaseNames } from './phases.isolate.ts'
@@ -27,7 +27,7 @@ export interface ChunkState {
 export interface CallRecord {
   /** Pending id, unique in this isolate. */
   id: number
-  phase: PhaseName
+  phase: CallPhase
   request: RequestRecord | null
   run: RunEntry[]
   /** Index in `run` of the next plugin to start. */
@@ -48,6 +48,8 @@ export interface CallRecord {
   last: boolean
   /** Arguments after `kong` for the configure phase (all configs of the plugin). */
   configureArgs: unknown[] | null
+  /** The `admin` call's api.ts request. */
+  api: ApiRequest | null
 }
 
 export interface LogLine {
@@ -59,12 +61,12 @@ export interface Frame {
   call: CallRecord
   plugin: string
   config: string
-  phase: PhaseName
+  phase: CallPhase
   bits: number
   done: boolean
   exited: boolean
-  /** Set when the handler's promise settles. */
-  settled: { failed: boolean; error: unknown } | null
+  /** Set when the handler's promise settles (`value`: what it resolved to, for api.ts handlers). */
+  settled: { failed: boolean; error: unknown; value?: unknown } | null
   logs: LogLine[]
   droppedLogs: number
 }

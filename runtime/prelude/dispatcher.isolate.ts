@@ -3,7 +3,7 @@
  * handlers in order; a handler's promise leaves the call pending until a `resume` finds it
  * settled. Nothing thrown by plugin code, and no malformed message, escapes as an exception.
  */
-import type { IoResult, PhaseName, RequestState } from '../protocol.ts'
+import type { ApiRequest, CallPhase, IoResult, RequestState } from '../protocol.ts'
 import type { RunEntry } from './call.isolate.ts'
 import { applyInit } from './env.isolate.ts'
 import { ArrayIsArray, JsonParse, MapCtor, MapSet, ObjectKeys, own, push } from './intrinsics.isolate.ts'
@@ -83,8 +83,8 @@ function call(seq: number, message: object): string {
   const drop = own(message, 'drop')
   if (ArrayIsArray(drop))
     for (let i = 0; i < drop.length; i++) if (typeof drop[i] === 'string') dropRequest(drop[i])
-  const phase = own(message, 'phase') as PhaseName
-  let known = false
+  const phase = own(message, 'phase') as CallPhase
+  let known = phase === 'admin'
   for (let i = 0; i < PHASE_METHODS.length; i++) known = known || PHASE_METHODS[i] === phase
   if (!known || phase === 'configure') return fault(seq, `call: unknown phase ${describe(phase)}`)
   const rid = own(message, 'rid')
@@ -92,7 +92,9 @@ function call(seq: number, message: object): string {
   if (typeof rid !== 'string' || !run)
     return fault(seq, 'call: `rid` must be a string and `run` a list of {plugin, config}')
   let request: RequestRecord | null = null
-  if (phase !== 'initWorker') {
+  const api = phase === 'admin' ? apiRequest(own(message, 'api')) : null
+  if (phase === 'admin' && api === null) return fault(seq, 'call: an admin call needs `api` {route, method}')
+  if (phase !== 'initWorker' && phase !== 'admin') {
     const state = own(message, 'state')
     if (state !== null && typeof state === 'object') request = openRequest(rid, state as RequestState)
     else request = findRequest(rid) ?? null
@@ -102,6 +104,7 @@ function call(seq: number, message: object): string {
     if (delta !== null && typeof delta === 'object') applyDelta(request, delta as Partial<RequestState>)
   }
   const record = newCall(phase, request, run, own(message, 'last') === true)
+  record.api = api
   const chunk = own(message, 'chunk')
   if (chunk !== null && typeof chunk === 'object') {
     const data = own(chunk, 'data')
@@ -113,6 +116,21 @@ function call(seq: number, message: object): string {
     }
   }
   return advance(record, seq)
+}
+
+function apiRequest(value: unknown): ApiRequest | null {
+  const route = own(value as object, 'route')
+  const method = own(value as object, 'method')
+  if (typeof route !== 'string' || typeof method !== 'string') return null
+  const params = own(value as object, 'params')
+  const query = own(value as object, 'query')
+  return {
+    route,
+    method,
+    params: (params !== null && typeof params === 'object' ? params : {}) as ApiRequest['params'],
+    query: (query !== null && typeof query === 'object' ? query : {}) as ApiRequest['query'],
+    body: own(value as object, 'body') ?? null,
+  }
 }
 
 function resume(seq: number, message: object): string {

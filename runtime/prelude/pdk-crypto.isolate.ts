@@ -52,13 +52,13 @@ export function cryptoModule(frame: Frame): object {
   return ObjectFreeze({
     digest(alg: unknown, data: unknown, enc?: unknown): Promise<string> {
       const fn = 'kong.crypto.digest'
-      enter(frame, fn, PHASES.request)
+      enter(frame, fn, PHASES.data)
       const args = ['digest', algorithm(fn, alg), text(fn, 'data', data, MAX_DATA), encoding(fn, enc)]
       return asString(io(args))
     },
     hmac(alg: unknown, key: unknown, data: unknown, enc?: unknown): Promise<string> {
       const fn = 'kong.crypto.hmac'
-      enter(frame, fn, PHASES.request)
+      enter(frame, fn, PHASES.data)
       const args = [
         'hmac',
         algorithm(fn, alg),
@@ -70,31 +70,31 @@ export function cryptoModule(frame: Frame): object {
     },
     randomBytes(n: unknown, enc?: unknown): Promise<string> {
       const fn = 'kong.crypto.randomBytes'
-      enter(frame, fn, PHASES.request)
+      enter(frame, fn, PHASES.data)
       if (typeof n !== 'number' || !NumberIsInteger(n) || n < 1 || n > 1024) {
         throw misuse(fn, 'n must be an integer from 1 to 1024')
       }
       return asString(io(['randomBytes', n, encoding(fn, enc)]))
     },
     randomUUID(): Promise<string> {
-      enter(frame, 'kong.crypto.randomUUID', PHASES.request)
+      enter(frame, 'kong.crypto.randomUUID', PHASES.data)
       return asString(io(['randomUUID']))
     },
     timingSafeEqual(a: unknown, b: unknown): Promise<boolean> {
       const fn = 'kong.crypto.timingSafeEqual'
-      enter(frame, fn, PHASES.request)
+      enter(frame, fn, PHASES.data)
       const args = ['timingSafeEqual', text(fn, 'a', a, MAX_DATA), text(fn, 'b', b, MAX_DATA)]
       return asBoolean(io(args))
     },
     hashPassword(password: unknown): Promise<string> {
       const fn = 'kong.crypto.hashPassword'
-      enter(frame, fn, PHASES.request)
+      enter(frame, fn, PHASES.data)
       const args = ['hashPassword', text(fn, 'password', password, MAX_PASSWORD)]
       return asString(io(args))
     },
     verifyPassword(password: unknown, hash: unknown): Promise<boolean> {
       const fn = 'kong.crypto.verifyPassword'
-      enter(frame, fn, PHASES.request)
+      enter(frame, fn, PHASES.data)
       const args = [
         'verifyPassword',
         text(fn, 'password', password, MAX_PASSWORD),

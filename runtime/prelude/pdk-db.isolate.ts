@@ -105,7 +105,7 @@ function entityObject(frame: Frame, info: EntityInfo): object {
     requestIo(frame, 'db', [name, method, ...args])
   const entered = (method: string): string => {
     const fn = `kong.db.${name}.${method}`
-    enter(frame, fn, PHASES.request)
+    enter(frame, fn, PHASES.data)
     return fn
   }
   methods.select = (pk: unknown) => call('select', [primaryKey(entered('select'), pk)])

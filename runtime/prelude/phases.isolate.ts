@@ -4,9 +4,9 @@
  * allowed; here `response` (buffered, after the upstream answered) counts wherever
  * `headerFilter` does, since it runs between access and headerFilter.
  */
-import { PHASE_NAMES, type PhaseName } from '../protocol.ts'
+import { type CallPhase, PHASE_NAMES } from '../protocol.ts'
 
-export const PHASE_BITS: Record<PhaseName, number> = {
+export const PHASE_BITS: Record<CallPhase, number> = {
   initWorker: 1,
   configure: 2,
   rewrite: 4,
@@ -15,16 +15,20 @@ export const PHASE_BITS: Record<PhaseName, number> = {
   headerFilter: 32,
   bodyFilter: 64,
   log: 128,
+  /** An api.ts handler (an Admin API call): no request, no response; data, crypto and logs. */
+  admin: 256,
 }
 
-const ORDER = PHASE_NAMES
+const ORDER: readonly CallPhase[] = [...PHASE_NAMES, 'admin']
 
-const { initWorker, configure, rewrite, access, response, headerFilter, bodyFilter, log } = PHASE_BITS
+const { initWorker, configure, rewrite, access, response, headerFilter, bodyFilter, log, admin } = PHASE_BITS
 
 /** Named sets, after Kong's. */
 export const PHASES = {
-  any: initWorker | configure | rewrite | access | response | headerFilter | bodyFilter | log,
+  any: initWorker | configure | rewrite | access | response | headerFilter | bodyFilter | log | admin,
   request: rewrite | access | response | headerFilter | bodyFilter | log,
+  /** kong.db and kong.crypto: every request phase and api.ts handlers. */
+  data: rewrite | access | response | headerFilter | bodyFilter | log | admin,
   beforeContent: rewrite | access | response,
   rewriteAccess: rewrite | access,
   access,

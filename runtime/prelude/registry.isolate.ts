@@ -11,6 +11,8 @@ export interface PluginEntry {
   /** The handler object as the plugin exported it (its methods are read when called). */
   handler: object
   schema: unknown
+  /** api.ts's export: route → method → handler (null without api.ts). */
+  api: unknown
   /** Configs by id (plugin entity id), from the last `configure`. */
   configs: Map<string, unknown>
 }
@@ -58,6 +60,7 @@ export function adopt(name: unknown): void {
     name,
     handler,
     schema: read(bundle, 'schema'),
+    api: read(bundle, 'api') ?? null,
     configs: previous ? previous.configs : new MapCtor(),
   })
 }

@@ -2,7 +2,8 @@
  * Running one phase call: handlers in order from a cursor; a handler's promise parks the call
  * (pending) until a `resume` finds it settled; the final result carries the whole call.
  */
-import type { IoResult, PhaseName, PhaseResult, PluginOutcome } from '../protocol.ts'
+import type { CallPhase, IoResult, PhaseResult, PluginOutcome } from '../protocol.ts'
+import { apiAnswer, apiArgument, apiHandler } from './api.isolate.ts'
 import { base64Encode } from './bytes.isolate.ts'
 import { type CallRecord, type Frame, newFrame, type RunEntry } from './call.isolate.ts'
 import { PdkError } from './errors.isolate.ts'
@@ -33,7 +34,7 @@ export function findCall(id: number): CallRecord | undefined {
 }
 
 export function newCall(
-  phase: PhaseName,
+  phase: CallPhase,
   request: RequestRecord | null,
   run: RunEntry[],
   last: boolean,
@@ -54,6 +55,7 @@ export function newCall(
     sharedBefore: request ? writeJson(sharedCopy(request)) : '',
     last,
     configureArgs: null,
+    api: null,
   }
 }
 
@@ -86,7 +88,8 @@ export function advance(record: CallRecord, seq: number): string {
     const frame = record.current
     if (frame) {
       if (frame.exited) finishFrame(frame, 'exit', null)
-      else if (frame.settled) finishFrame(frame, frame.settled.failed ? 'error' : 'ok', frame.settled.error)
+      else if (frame.settled)
+        finishFrame(frame, frame.settled.failed ? 'error' : 'ok', frame.settled.error, frame.settled.value)
       else return pending(record, seq)
       record.current = null
     }
@@ -112,7 +115,16 @@ function startFrame(record: CallRecord, entry: RunEntry): void {
   }
   const kong = kongFor(frame)
   let args: unknown[]
-  if (record.phase === 'configure') args = [kong, record.configureArgs![0]]
+  let method: unknown
+  if (record.phase === 'admin') {
+    const handler = apiHandler(plugin, record.api)
+    if (handler instanceof PdkError) {
+      finishFrame(frame, 'error', handler)
+      return
+    }
+    method = handler
+    args = [kong, apiArgument(record.api!)]
+  } else if (record.phase === 'configure') args = [kong, record.configureArgs![0]]
   else if (record.phase === 'initWorker') args = [kong]
   else {
     if (!MapHas(plugin.configs, entry.config)) {
@@ -123,8 +135,9 @@ function startFrame(record: CallRecord, entry: RunEntry): void {
   }
   let returned: unknown
   try {
-    const method = (plugin.handler as Record<string, unknown>)[record.phase]
-    returned = typeof method === 'function' ? ReflectApply(method, plugin.handler, args) : undefined
+    method ??= (plugin.handler as Record<string, unknown>)[record.phase]
+    const self = record.phase === 'admin' ? undefined : plugin.handler
+    returned = typeof method === 'function' ? ReflectApply(method, self, args) : undefined
   } catch (error) {
     finishFrame(frame, frame.exited ? 'exit' : 'error', error)
     return
@@ -134,7 +147,7 @@ function startFrame(record: CallRecord, entry: RunEntry): void {
     // exit sentinel: observe it, or V8 reports an unhandled rejection and the call fails.
     if (thenable(returned)) void settle(frame, returned)
     finishFrame(frame, 'exit', null)
-  } else if (!thenable(returned)) finishFrame(frame, 'ok', null)
+  } else if (!thenable(returned)) finishFrame(frame, 'ok', null, returned)
   else {
     record.current = frame
     void settle(frame, returned)
@@ -153,14 +166,26 @@ function thenable(value: unknown): boolean {
 
 async function settle(frame: Frame, value: unknown): Promise<void> {
   try {
-    await value
-    frame.settled = { failed: false, error: null }
+    frame.settled = { failed: false, error: null, value: await value }
   } catch (error) {
     frame.settled = { failed: true, error }
   }
 }
 
-function finishFrame(frame: Frame, status: PluginOutcome['status'], error: unknown): void {
+function finishFrame(frame: Frame, status: PluginOutcome['status'], error: unknown, value?: unknown): void {
+  // An api.ts handler's answer is the call's exit; an answer of the wrong shape is its error.
+  if (frame.phase === 'admin' && status === 'ok') {
+    let answer: ReturnType<typeof apiAnswer>
+    try {
+      answer = apiAnswer(value)
+    } catch (refused) {
+      answer = refused instanceof PdkError ? refused : new PdkError('the answer could not be read')
+    }
+    if (answer instanceof PdkError) {
+      status = 'error'
+      error = answer
+    } else frame.call.exit = answer
+  }
   frame.done = true
   const outcome: PluginOutcome = { plugin: frame.plugin, config: frame.config, status }
   if (status === 'error') outcome.error = thrownInfo(error)

@@ -1,0 +1,1 @@
+export { type ApiAnswer, PluginApi, type PluginApiOptions, type PluginApiRoute } from './plugin-api.ts'
