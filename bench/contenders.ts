@@ -9,6 +9,7 @@ import { freePort } from '../test/helpers/index.ts'
 import {
   adminPost,
   type ColdStart,
+  configureKeyAuth,
   configurePlugins,
   measureColdStart,
   prepareColdStart,
@@ -24,6 +25,8 @@ export interface Contender {
   /** The gateway's status listener, where its phase-call metrics are scraped. */
   statusUrl?: string
   coldStart?: ColdStart
+  /** Headers every load request carries (key-auth's key). */
+  headers?: Record<string, string>
 }
 
 async function scriptContender(name: string, script: string, args: string[]): Promise<Contender> {
@@ -39,13 +42,17 @@ export const startBareProxy = (upstream: string) =>
 /** The plugin runtime's isolation mode; without one, isogate runs no plugins. */
 export type Isolation = 'plugin' | 'workspace'
 
+/** `key-auth`: only key-auth, every request with a valid key (the credential cached after the first). */
+export type BenchPlugins = Isolation | 'key-auth'
+
 /**
  * isogate as a user runs it (`isogate start`, one proxy worker under its supervisor), configured
  * through its Admin API with one service and one catch-all route, access log off like the others.
  * With `isolation`, the five BENCH_PLUGINS run on every request, the status listener is on (for
  * the phase-call metrics) and a plugin's cold start is measured before any load.
  */
-export async function startIsogate(upstream: string, isolation?: Isolation): Promise<Contender> {
+export async function startIsogate(upstream: string, plugins?: BenchPlugins): Promise<Contender> {
+  const isolation = plugins === 'key-auth' ? 'plugin' : plugins
   const prefix = mkdtempSync(join(tmpdir(), 'isogate-bench-'))
   const [proxyPort, adminPort, statusPort] = [await freePort(), await freePort(), await freePort()]
   const bin = fileURLToPath(new URL('../bin/isogate.js', import.meta.url))
@@ -85,6 +92,14 @@ export async function startIsogate(upstream: string, isolation?: Isolation): Pro
     await adminPost(admin, '/services/bench/routes', { paths: ['/'] })
     const base = { url, pid: child.pid as number, stop }
     if (!isolation) return { name: 'isogate, no plugins', ...base }
+    if (plugins === 'key-auth') {
+      return {
+        name: 'isogate, key-auth (warm cache)',
+        ...base,
+        statusUrl: `http://127.0.0.1:${statusPort}`,
+        headers: await configureKeyAuth(admin),
+      }
+    }
     await configurePlugins(admin)
     return {
       name: `isogate, 5 plugins (isolation=${isolation})`,

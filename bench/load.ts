@@ -4,13 +4,15 @@
  */
 import autocannon from 'autocannon'
 
-const [url, connections, seconds] = process.argv.slice(2)
-if (!url || !connections || !seconds) throw new Error('usage: load.ts <url> <connections> <seconds>')
+const [url, connections, seconds, headers] = process.argv.slice(2)
+if (!url || !connections || !seconds)
+  throw new Error('usage: load.ts <url> <connections> <seconds> [headers JSON]')
 const result = await autocannon({
   url,
   connections: Number(connections),
   duration: Number(seconds),
   pipelining: 1,
+  ...(headers ? { headers: JSON.parse(headers) as Record<string, string> } : {}),
 })
 process.stdout.write(
   `${JSON.stringify({

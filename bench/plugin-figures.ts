@@ -47,6 +47,14 @@ export async function configurePlugins(admin: string): Promise<void> {
   for (const plugin of BENCH_PLUGINS) await adminPost(admin, '/plugins', plugin)
 }
 
+/** Global key-auth, one consumer with one key; returns the header the load must send. */
+export async function configureKeyAuth(admin: string): Promise<Record<string, string>> {
+  await adminPost(admin, '/consumers', { username: 'bench' })
+  await adminPost(admin, '/consumers/bench/key-auth', { key: 'bench-key' })
+  await adminPost(admin, '/plugins', { name: 'key-auth' })
+  return { apikey: 'bench-key' }
+}
+
 async function timedGet(url: string, host?: string): Promise<number> {
   const started = performance.now()
   const response = await request(url, host ? { headers: { host } } : {})

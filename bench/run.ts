@@ -30,18 +30,19 @@ const settings = tiny
     : { connections: 64, warmup: 3, seconds: 10, rounds: 3 }
 const outDir = process.env.BENCH_OUT_DIR ?? fileURLToPath(new URL('./results/', import.meta.url))
 
-async function drive(url: string, seconds: number): Promise<LoadResult> {
+async function drive(contender: Contender, seconds: number): Promise<LoadResult> {
+  const headers = contender.headers ? [JSON.stringify(contender.headers)] : []
   return firstJsonLine<LoadResult>(
-    spawnScript('./load.ts', [url, String(settings.connections), String(seconds)]),
+    spawnScript('./load.ts', [contender.url, String(settings.connections), String(seconds), ...headers]),
     (seconds + 30) * 1000,
   )
 }
 
 async function measure(contender: Contender, round: number): Promise<Row> {
   process.stderr.write(`  round ${round + 1}/${settings.rounds}: ${contender.name} ...`)
-  await drive(contender.url, settings.warmup)
+  await drive(contender, settings.warmup)
   const before = usage(contender.pid)
-  const load = await drive(contender.url, settings.seconds)
+  const load = await drive(contender, settings.seconds)
   const after = usage(contender.pid)
   const cpuPer1k = load.requests > 0 ? ((after.cpuSeconds - before.cpuSeconds) / load.requests) * 1000 : 0
   process.stderr.write(` ${Math.round(load.rps)} req/s\n`)
@@ -53,6 +54,7 @@ const contenders: Contender[] = [upstream]
 try {
   contenders.push(await startBareProxy(upstream.url))
   contenders.push(await startIsogate(upstream.url))
+  contenders.push(await startIsogate(upstream.url, 'key-auth'))
   contenders.push(await startIsogate(upstream.url, 'plugin'))
   contenders.push(await startIsogate(upstream.url, 'workspace'))
   process.stderr.write(

@@ -47,6 +47,43 @@ consumers:
     }
   })
 
+  it("carries plugin entities: DB-less key-auth, basic-auth and acl from the file, Kong's nesting", async () => {
+    const auth = join(dir, 'auth.yaml')
+    writeFileSync(
+      auth,
+      `_format_version: "3.0"
+services:
+  - name: decl
+    url: ${upstream.url}
+    routes:
+      - name: decl
+        paths: [/decl]
+        plugins:
+          - name: key-auth
+          - name: acl
+            config: { allow: [gold] }
+consumers:
+  - username: ann
+    keyauth_credentials: [{ key: ann-key }]
+    basicauth_credentials: [{ username: ann, password: open-sesame }]
+    acls: [{ group: gold }]
+  - username: bob
+    keyauth_credentials: [{ key: bob-key }]
+`,
+    )
+    const gw = await startTestGateway({ database: 'off', declarative_config: auth, plugins: 'bundled' })
+    try {
+      expect((await fetch(`${gw.proxyUrl}/decl`, { headers: { apikey: 'ann-key' } })).status).toBe(200)
+      expect((await fetch(`${gw.proxyUrl}/decl`, { headers: { apikey: 'bob-key' } })).status).toBe(403)
+      expect((await fetch(`${gw.proxyUrl}/decl`)).status).toBe(401)
+      const stored = await gw.admin('GET', '/basic-auths/ann')
+      expect(stored.body.password).toMatch(/^\$scrypt\$/)
+      expect((await gw.admin('POST', '/consumers/bob/key-auth', { key: 'another' })).status).toBe(405)
+    } finally {
+      await gw.stop()
+    }
+  })
+
   it('seeds an empty SQLite database once and leaves Admin API changes alone afterwards', async () => {
     const sqlite_path = join(dir, 'seeded.db')
     const first = await startTestGateway({ declarative_config: file, sqlite_path })

@@ -5,7 +5,12 @@ import type { Config } from '../config/index.ts'
 import { exportDeclarative, importDeclarative, readDeclarativeFile, toYaml } from '../declarative/index.ts'
 import { createEntities } from '../entities/index.ts'
 import { UserError } from '../errors/index.ts'
-import { loadPluginCatalog, pluginRegistry } from '../plugins/index.ts'
+import {
+  loadPluginCatalog,
+  migrationSubsystems,
+  type PluginCatalog,
+  pluginRegistry,
+} from '../plugins/index.ts'
 import { migrationsBootstrap, migrationsStatus, openStorage } from '../storage/index.ts'
 import { type ConfOptions, configFrom, withConfOptions } from './options.ts'
 import { runAction } from './run-action.ts'
@@ -17,11 +22,11 @@ const print = (line: string) => process.stdout.write(`${line}\n`)
  * uniqueness) by importing it into a throw-away in-memory database.
  */
 async function checkDeclarative(file: string, config: Config): Promise<void> {
-  const plugins = await registryFor(config)
+  const catalog = await catalogFor(config)
   const storage = await openStorage({ dialect: 'sqlite', path: ':memory:' })
   try {
-    await migrationsBootstrap(storage)
-    const entities = createEntities(storage, { plugins })
+    await migrationsBootstrap(storage, migrationSubsystems(catalog))
+    const entities = createEntities(storage, entitiesOptions(catalog))
     await importDeclarative(entities, await readDeclarativeFile(file, entities))
   } finally {
     await storage.close()
@@ -37,21 +42,27 @@ async function openEntities(options: ConfOptions) {
       `this command needs a database; the configuration has database = ${config.database}`,
     )
   }
+  const catalog = await catalogFor(config)
   const storage = await openStorage({ dialect: 'sqlite', path: config.sqlite_path })
-  if ((await migrationsStatus(storage)).state !== 'up_to_date') {
+  if ((await migrationsStatus(storage, migrationSubsystems(catalog))).state !== 'up_to_date') {
     await storage.close()
     throw new UserError(
       'NOT_MIGRATED',
       'the database is not up to date; run `isogate migrations bootstrap` (or `up`) first',
     )
   }
-  return { storage, entities: createEntities(storage, { plugins: await registryFor(config) }) }
+  return { storage, entities: createEntities(storage, entitiesOptions(catalog)) }
 }
 
-/** Plugin configs in a file are validated against the plugins this configuration loads. */
-async function registryFor(config: Config) {
-  return pluginRegistry(await loadPluginCatalog(config, { cacheDir: join(config.prefix, 'bundles') }))
+/** Plugin configs and plugin entities in a file are checked against the plugins this configuration loads. */
+function catalogFor(config: Config): Promise<PluginCatalog> {
+  return loadPluginCatalog(config, { cacheDir: join(config.prefix, 'bundles') })
 }
+
+const entitiesOptions = (catalog: PluginCatalog) => ({
+  plugins: pluginRegistry(catalog),
+  schemas: catalog.plugins.flatMap((plugin) => plugin.daos),
+})
 
 export function configCommand(): Command {
   return new Command('config')

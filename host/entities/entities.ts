@@ -46,7 +46,9 @@ function build(context: EntityContext, emitter: ChangeEmitter, options: Entities
   const consumers = add<Consumer>(consumersSchema)
   const plugins = add<PluginEntity>(pluginsSchema, pluginHooks(options.plugins))
   for (const schema of options.schemas ?? []) add(schema)
-  const byCollection = (collection: string) => [...daos.values()].find((dao) => dao.name === collection)
+  // By Admin API collection (`key-auths`), or by schema name (`keyauth_credentials`, declarative files).
+  const byCollection = (collection: string) =>
+    [...daos.values()].find((dao) => dao.name === collection) ?? daos.get(collection)
   const ttlDaos = () => [...daos.values()].filter((dao) => dao.schema.ttl)
 
   return {

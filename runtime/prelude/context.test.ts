@@ -92,11 +92,11 @@ describe('kong.client', () => {
     expect(byName.value).toEqual({ id: 'x', username: 'uuid-named' })
 
     const failed = probe(isolate, 'access', 'return kong.client.loadConsumer("bob", true)', {
-      answer: () => ({ ok: false, error: 'kong.db is not available to plugins yet' }),
+      answer: () => ({ ok: false, error: 'the database is unreachable' }),
     })
     expect(failed.result.outcomes[0]).toMatchObject({
       status: 'error',
-      error: { message: 'kong.db is not available to plugins yet' },
+      error: { message: 'the database is unreachable' },
     })
     expect(
       probe(isolate, 'access', 'kong.client.loadConsumer("bob")').result.outcomes[0]?.error?.message,

@@ -1,9 +1,11 @@
 /**
  * `isogate/sdk/testing`: tools for plugin authors' tests (host-side Node code, never bundled into
- * a plugin). `runPlugin` runs one plugin folder in a real isolate as the gateway would.
+ * a plugin). `runPlugin` runs one plugin folder in a real isolate as the gateway would;
+ * `startPluginGateway` runs a whole gateway with it (for plugins with daos.ts, migrations, api.ts).
  */
 export { PluginConfigError } from './config-error.ts'
 export { type LoadedPlugin, loadPluginFolder } from './load-plugin-folder.ts'
+export { type PluginGateway, type PluginGatewayOptions, startPluginGateway } from './plugin-gateway.ts'
 export { runPlugin } from './run-plugin.ts'
 export type {
   FakeRequest,

@@ -107,7 +107,7 @@ export class PluginExchange {
       case 'crypto':
         return performCrypto(request.args)
       default:
-        throw new Error(`${request.op} is not available to plugins yet`)
+        throw new Error(`${request.op}: runPlugin has no database or cache; test with startPluginGateway`)
     }
   }
 
