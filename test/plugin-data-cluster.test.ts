@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { request } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type CliNode, FIXTURE_PLUGINS, startCliNode } from './helpers/index.ts'
 
@@ -20,9 +21,13 @@ describe('plugin data across cluster workers', { timeout: 90_000 }, () => {
       headers: json,
       body: body === undefined ? undefined : JSON.stringify(body),
     })
+  // A new connection per request: node:cluster hands connections to the workers in turn.
   const call = async (op: string, arg = '') => {
-    const res = await fetch(`${node.proxyUrl}/ledger`, { headers: { 'x-op': op, 'x-arg': arg } })
-    return (await res.json()) as { result: any }
+    const res = await request(`${node.proxyUrl}/ledger`, {
+      headers: { 'x-op': op, 'x-arg': arg },
+      reset: true,
+    })
+    return (await res.body.json()) as { result: any }
   }
 
   beforeAll(async () => {

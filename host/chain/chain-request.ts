@@ -9,6 +9,7 @@ import {
 import type {
   AccessOutcome,
   GatewayAnswer,
+  LogFacts,
   PluginRequest,
   PluginRequestInfo,
   UpstreamChanges,
@@ -128,9 +129,23 @@ export class ChainRequest implements PluginRequest {
     return current
   }
 
-  log(): void {
+  log(facts: LogFacts): void {
     const entries = this.entries('log')
     if (entries.length === 0) return
+    // The log phase reads what was sent (kong.response.getStatus, kong.log.serialize), as in Kong.
+    const { state } = this.model
+    const source = state.response?.source ?? (this.model.exit !== null ? 'exit' : 'service')
+    state.response = { status: facts.status, headers: facts.headers, source }
+    const upstream = facts.latencies.upstream ?? 0
+    state.logInfo = {
+      requestSize: facts.bytesReceived,
+      responseSize: facts.bytesSent,
+      latencies: {
+        kong: Math.max(0, facts.latencies.request - upstream),
+        proxy: upstream,
+        request: facts.latencies.request,
+      },
+    }
     this.logging = this.runPhase('log', entries).then(
       () => undefined,
       (error: unknown) => this.runtime.options.logger.error({ err: error }, 'log phase failed'),

@@ -2,6 +2,7 @@ export { createProxy } from './create-proxy.ts'
 export type {
   AccessOutcome,
   GatewayAnswer,
+  LogFacts,
   PluginFailure,
   PluginHooks,
   PluginRequest,

@@ -32,6 +32,17 @@ export interface PluginRequestInfo {
   match: RouteMatch | null
 }
 
+/** What the log phase learns about the response that went out (Kong's serializer inputs). */
+export interface LogFacts {
+  status: number
+  /** The response headers as sent. */
+  headers: Record<string, string | string[]>
+  bytesReceived: number
+  bytesSent: number
+  /** ms: `proxy` until the upstream attempt, `upstream` its duration, `request` in all (null: not proxied). */
+  latencies: { proxy: number | null; upstream: number | null; request: number }
+}
+
 /** The gateway answers instead of the upstream (a plugin's exit, or a plugin failure). */
 export interface GatewayAnswer {
   status: number
@@ -91,8 +102,8 @@ export interface PluginRequest {
   ): Promise<{ status: number; headers: Record<string, string | string[]> }>
   /** Each response body chunk (eof on the last, possibly empty): what to send instead. */
   bodyFilter(chunk: Buffer, eof: boolean): Promise<Buffer>
-  /** After the response was sent (never delays the client). */
-  log(facts: { status: number; bytesSent: number; latencies: Record<string, number | null> }): void
+  /** After the response was sent (never delays the client), with what was sent. */
+  log(facts: LogFacts): void
   /** The request ended (finished or aborted): release isolates and per-request state. */
   end(): void
 }

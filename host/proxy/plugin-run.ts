@@ -54,7 +54,17 @@ export class PluginRun {
   /** Called once the access log line is written. */
   finished(entry: AccessLogEntry): void {
     this.closed = true
-    this.facts = { status: entry.status, bytesSent: entry.bytes_sent, latencies: entry.latencies }
+    const headers: Record<string, string | string[]> = {}
+    for (const [name, value] of Object.entries(this.ctx.res.getHeaders())) {
+      if (value !== undefined) headers[name] = Array.isArray(value) ? value.map(String) : String(value)
+    }
+    this.facts = {
+      status: entry.status,
+      headers,
+      bytesReceived: entry.bytes_received,
+      bytesSent: entry.bytes_sent,
+      latencies: entry.latencies,
+    }
     if (!this.busy) this.end()
   }
 

@@ -30,6 +30,8 @@ describe('hostile plugins', () => {
     'unhandled',
     'keep-handle',
     'hostile-args',
+    'data-hostile-args',
+    'data-flood',
     'header-throw',
   ]
 
@@ -149,6 +151,16 @@ describe('hostile plugins', () => {
     expect(answer.status).toBe(200)
     expect(answer.headers.get('x-args')).toBe('refused,refused,refused,refused,refused')
   })
+
+  it('refuses malformed kong.db and kong.cache calls, and writes to core entities', async () => {
+    const answer = await get('/data-hostile-args')
+    expect(answer.status).toBe(200)
+    expect(answer.headers.get('x-args')).toBe(Array(11).fill('refused').join(','))
+    expect((await gw.admin('GET', '/consumers/sneaky')).status).toBe(404)
+  })
+
+  it('stops a plugin flooding the host with kong.db calls', () =>
+    expectFailure('data-flood', 500, 'bridge_violation'))
 
   it('keeps a PDK handle from an earlier request from touching a later one', async () => {
     await get('/keep-handle')

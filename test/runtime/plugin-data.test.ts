@@ -117,7 +117,7 @@ describe.each(['plugin', 'workspace'] as const)('plugin data (isolation = %s)', 
   it('runs a loader once for concurrent requests of one key', async () => {
     await call('insert', JSON.stringify({ label: 'busy' }))
     const before = (await call('cached', 'warm-up')).body.result.loads
-    const answers = await Promise.all(Array.from({ length: 8 }, () => call('cached', 'busy')))
+    const answers = await Promise.all(Array.from({ length: 8 }, () => call('cached-slow', 'busy')))
     const loads = answers.map((a) => a.body.result.loads)
     expect(Math.max(...loads)).toBe(before + 1)
     expect(answers.every((a) => a.body.result.value?.label === 'busy')).toBe(true)
