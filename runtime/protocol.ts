@@ -169,6 +169,17 @@ export interface PhaseCall {
   last: boolean
   /** Requests the isolate may forget (ended without reaching their last phase). */
   drop?: string[]
+  /**
+   * kong.cache keys invalidated since this isolate's last call (`true`: too many, forget them all):
+   * the isolate drops them from its own copy of cache hits before anything runs.
+   */
+  cacheDrop?: string[] | true
+  /**
+   * The worker's kong.cache generation for this workspace (invalidations so far): `cacheDrop`
+   * brings the isolate up to it. Cache answers carry the generation they were read at; a value
+   * read before invalidations the isolate has already applied is not kept.
+   */
+  cacheGen?: number
   /** Remaining CPU budget per plugin, ms (informational: the host enforces it). */
   budgetMs: number
 }
@@ -235,8 +246,8 @@ export type HostMessage = InitCall | PhaseCall | ConfigureCall | ResumeCall
  *   `selectBy<Field> [value]`, `pageFor<Field> [{id}, {size, offset}]`. The host answers in the
  *   request's workspace only, and checks the calling plugin may use the entity (core entities are
  *   read-only; a plugin's own entities are its alone). Refusals carry Kong's error in `detail`.
- * - `cache.get`, `[key]` → `{ hit: true, value }`, or `{ load: token }`: the caller runs its loader
- *   and answers with `cache.set`, `[key, token, value, ttlSeconds, negTtlSeconds]` (or
+ * - `cache.get`, `[key]` → `{ hit: true, value, ttl, gen }` (ttl: ms left, null: none), or `{ load: token }`: the caller runs its loader
+ *   and answers with `cache.set`, `[key, token, value, ttlSeconds, negTtlSeconds]` → `{ stored, gen }` (or
  *   `cache.release`, `[key, token]` when the loader failed). Other callers of the same key wait for
  *   that answer, so a loader runs once per key at a time. `cache.invalidate`, `[key]`;
  *   `cache.probe`, `[key]` → `{ ttl, value }` or null.

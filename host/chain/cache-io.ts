@@ -20,9 +20,17 @@ export async function performCache(
   switch (op) {
     case 'cache.get':
       return data.cache.get(ws, key)
-    case 'cache.set':
-      data.cache.set(ws, key, token(args[1]), args[2] ?? null, seconds(args[3]), seconds(args[4]))
-      return null
+    case 'cache.set': {
+      const stored = data.cache.set(
+        ws,
+        key,
+        token(args[1]),
+        args[2] ?? null,
+        seconds(args[3]),
+        seconds(args[4]),
+      )
+      return { stored, gen: data.cache.generation(ws) }
+    }
     case 'cache.release':
       data.cache.release(ws, key, token(args[1]))
       return null

@@ -235,6 +235,7 @@ export class ChainRequest implements PluginRequest {
     const io = (request: IoRequest) => this.perform(request, group)
     const failure = await callIsolate(session, this.model, phase, group, this.runtime.options, io, {
       ...(chunk ? { chunk } : {}),
+      ...this.runtime.cacheSync(isolate, this.chain.wsId),
       last: phase === 'log',
       drop: this.runtime.takeDrops(key),
     })

@@ -59,7 +59,13 @@ export async function callIsolate(
   entries: readonly ChainEntry[],
   options: ChainOptions,
   io: IoHandler,
-  extra: { chunk?: { data: string; eof: boolean }; last: boolean; drop?: string[] },
+  extra: {
+    chunk?: { data: string; eof: boolean }
+    last: boolean
+    drop?: string[]
+    cacheDrop?: string[] | true
+    cacheGen?: number
+  },
 ): Promise<PhaseFailure | null> {
   const { state } = model
   const first = !model.seenBy.has(session.key)
@@ -75,6 +81,8 @@ export async function callIsolate(
     ...(extra.chunk ? { chunk: extra.chunk } : {}),
     last: extra.last,
     ...(extra.drop?.length ? { drop: extra.drop } : {}),
+    ...(extra.cacheDrop ? { cacheDrop: extra.cacheDrop } : {}),
+    ...(extra.cacheGen !== undefined ? { cacheGen: extra.cacheGen } : {}),
     budgetMs: Math.max(0, options.cpuMs - spent),
   }
   model.seenBy.add(session.key)

@@ -42,6 +42,8 @@ export class WorkerPlugins implements PluginHooks {
   /** What each isolate was last configured with, per plugin (object identity: snapshots rebuild them). */
   private readonly configured = new WeakMap<PluginIsolate, Map<string, object>>()
   private readonly drops = new Map<string, string[]>()
+  /** The kong.cache generation each isolate's own copy of cache hits is current at. */
+  private readonly cacheSeen = new WeakMap<PluginIsolate, number>()
   private readonly prelude = preludeSource()
   private disposed = false
 
@@ -138,6 +140,23 @@ export class WorkerPlugins implements PluginHooks {
       this.configured.set(isolate, sent)
     }
     configureIfChanged(isolate, sent, plugin, configs, this.options.wallMs)
+  }
+
+  /**
+   * The kong.cache keys invalidated since the isolate's last call (true: too many to list), which
+   * the call carries so the isolate's copy of cache hits is current before any handler runs.
+   */
+  cacheSync(
+    isolate: PluginIsolate,
+    wsId: string,
+  ): { cacheGen: number; cacheDrop?: string[] | true } | undefined {
+    const cache = this.options.data?.cache
+    if (cache === undefined) return undefined
+    const now = cache.generation(wsId)
+    const seen = this.cacheSeen.get(isolate)
+    this.cacheSeen.set(isolate, now)
+    if (seen === undefined || seen === now) return { cacheGen: now }
+    return { cacheGen: now, cacheDrop: cache.dropsSince(wsId, seen) }
   }
 
   /** A request ended: its state in that isolate is dropped with the isolate's next call. */

@@ -16,10 +16,10 @@ describe('WorkerCache', () => {
     const waiting = [c.get('ws', 'k'), c.get('ws', 'k')]
     c.set('ws', 'k', (first as { load: number }).load, { n: 1 }, 0, 0)
     expect(await Promise.all(waiting)).toEqual([
-      { hit: true, value: { n: 1 } },
-      { hit: true, value: { n: 1 } },
+      { hit: true, value: { n: 1 }, ttl: null, gen: 0 },
+      { hit: true, value: { n: 1 }, ttl: null, gen: 0 },
     ])
-    expect(await c.get('ws', 'k')).toEqual({ hit: true, value: { n: 1 } })
+    expect(await c.get('ws', 'k')).toEqual({ hit: true, value: { n: 1 }, ttl: null, gen: 0 })
     // Workspaces never share entries.
     expect(await c.get('other', 'k')).toEqual({ load: expect.any(Number) })
   })
@@ -61,6 +61,22 @@ describe('WorkerCache', () => {
     c.set('ws', 'c', load.load, 'before the change', 0, 0)
     expect(c.probe('ws', 'c')).toBeNull()
     expect(await waiter).toEqual({ load: expect.any(Number) })
+  })
+
+  it('counts invalidations per workspace and lists the keys an isolate missed', () => {
+    const c = cache()
+    expect(c.generation('ws')).toBe(0)
+    c.invalidate('ws', 'a')
+    c.invalidate('ws', 'b')
+    c.invalidate('other', 'c')
+    expect(c.generation('ws')).toBe(2)
+    expect(c.dropsSince('ws', 0)).toEqual(['a', 'b'])
+    expect(c.dropsSince('ws', 1)).toEqual(['b'])
+    expect(c.dropsSince('ws', 2)).toEqual([])
+    for (let i = 0; i < 10_000; i++) c.invalidate('ws', `k${i}`)
+    // Too far behind to list: the isolate forgets its whole copy.
+    expect(c.dropsSince('ws', 1)).toBe(true)
+    expect(c.dropsSince('ws', c.generation('ws') - 3)).toEqual(['k9997', 'k9998', 'k9999'])
   })
 
   it("evicts a workspace's least recently used entries past its byte bound, and only its own", async () => {

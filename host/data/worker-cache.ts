@@ -1,7 +1,16 @@
 import { LRUCache } from 'lru-cache'
 
-/** What `cache.get` answers: the value, or the right (a token) to load it. */
-export type CacheAnswer = { hit: true; value: unknown } | { load: number }
+/** What `cache.get` answers: the value (and its ms left, null: no expiry), or the right (a token) to load it. */
+export type CacheAnswer = { hit: true; value: unknown; ttl: number | null; gen: number } | { load: number }
+
+/** Invalidated keys remembered per workspace for isolates that have not synced yet. */
+const DROP_LOG = 4096
+
+/** A workspace's invalidations: `generation` counts them; `log` holds the latest keys. */
+interface Drops {
+  generation: number
+  log: string[]
+}
 
 export interface WorkerCacheOptions {
   /** Bound of each workspace's cache, in bytes of JSON (keys included). */
@@ -28,6 +37,7 @@ type Entry = { value: unknown }
 export class WorkerCache {
   private readonly spaces = new Map<string, LRUCache<string, Entry>>()
   private readonly loads = new Map<string, Load>()
+  private readonly drops = new Map<string, Drops>()
   private nextToken = 1
 
   constructor(private readonly options: WorkerCacheOptions) {}
@@ -36,7 +46,9 @@ export class WorkerCache {
     // A released or expired load hands the next waiter its own turn; bounded by the waiters' count.
     for (;;) {
       const entry = this.spaces.get(ws)?.get(key)
-      if (entry !== undefined) return { hit: true, value: entry.value }
+      if (entry !== undefined) {
+        return { hit: true, value: entry.value, ttl: this.left(ws, key), gen: this.generation(ws) }
+      }
       const id = loadId(ws, key)
       const load = this.loads.get(id)
       if (load === undefined) return { load: this.startLoad(id) }
@@ -53,18 +65,21 @@ export class WorkerCache {
     value: unknown,
     ttlSeconds: number,
     negTtlSeconds: number,
-  ): void {
+  ): boolean {
     const id = loadId(ws, key)
     const load = this.loads.get(id)
-    if (load === undefined || load.token !== token) return
+    if (load === undefined || load.token !== token) return false
     this.endLoad(id, load)
     if (load.stale) {
       for (const waiter of load.waiters) waiter(null)
-      return
+      return false
     }
     const seconds = value === null ? negTtlSeconds : ttlSeconds
-    this.space(ws).set(key, { value }, seconds > 0 ? { ttl: Math.ceil(seconds * 1000) } : {})
-    for (const waiter of load.waiters) waiter({ hit: true, value })
+    const ttl = seconds > 0 ? Math.ceil(seconds * 1000) : null
+    this.space(ws).set(key, { value }, ttl === null ? {} : { ttl })
+    const gen = this.generation(ws)
+    for (const waiter of load.waiters) waiter({ hit: true, value, ttl, gen })
+    return true
   }
 
   /** The loader failed: the next waiter loads instead. */
@@ -81,7 +96,25 @@ export class WorkerCache {
       cache?.delete(key)
       const load = this.loads.get(loadId(space, key))
       if (load) load.stale = true
+      this.logDrop(space, key)
     }
+    // Isolates of a workspace without a cache here yet may still hold copies.
+    if (ws === null)
+      for (const space of this.drops.keys()) if (!this.spaces.has(space)) this.logDrop(space, key)
+  }
+
+  /** How many invalidations the workspace has seen: an isolate's copy is current at this number. */
+  generation(ws: string): number {
+    return this.drops.get(ws)?.generation ?? 0
+  }
+
+  /** Keys invalidated after `generation` (true: more than remembered, drop everything). */
+  dropsSince(ws: string, generation: number): string[] | true {
+    const drops = this.drops.get(ws)
+    if (drops === undefined || drops.generation === generation) return []
+    const missed = drops.generation - generation
+    if (missed < 0 || missed > drops.log.length) return true
+    return drops.log.slice(drops.log.length - missed)
   }
 
   /** `{ ttl, value }` (ttl in seconds left, null when it never expires), or null when not cached. */
@@ -89,8 +122,24 @@ export class WorkerCache {
     const cache = this.spaces.get(ws)
     const entry = cache?.get(key)
     if (cache === undefined || entry === undefined) return null
-    const left = cache.getRemainingTTL(key)
-    return { ttl: Number.isFinite(left) && left > 0 ? Math.ceil(left / 1000) : null, value: entry.value }
+    const left = this.left(ws, key)
+    return { ttl: left === null ? null : Math.ceil(left / 1000), value: entry.value }
+  }
+
+  private logDrop(ws: string, key: string): void {
+    let drops = this.drops.get(ws)
+    if (drops === undefined) {
+      drops = { generation: 0, log: [] }
+      this.drops.set(ws, drops)
+    }
+    drops.generation++
+    drops.log.push(key)
+    if (drops.log.length > DROP_LOG * 2) drops.log = drops.log.slice(-DROP_LOG)
+  }
+
+  private left(ws: string, key: string): number | null {
+    const left = this.spaces.get(ws)?.getRemainingTTL(key) ?? 0
+    return Number.isFinite(left) && left > 0 ? left : null
   }
 
   /** Entries per workspace (for tests and metrics). */

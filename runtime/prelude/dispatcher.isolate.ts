@@ -4,6 +4,7 @@
  * settled. Nothing thrown by plugin code, and no malformed message, escapes as an exception.
  */
 import type { ApiRequest, CallPhase, IoResult, RequestState } from '../protocol.ts'
+import { l1Sync } from './cache-l1.isolate.ts'
 import type { RunEntry } from './call.isolate.ts'
 import { applyInit } from './env.isolate.ts'
 import { ArrayIsArray, JsonParse, MapCtor, MapSet, ObjectKeys, own, push } from './intrinsics.isolate.ts'
@@ -83,6 +84,7 @@ function call(seq: number, message: object): string {
   const drop = own(message, 'drop')
   if (ArrayIsArray(drop))
     for (let i = 0; i < drop.length; i++) if (typeof drop[i] === 'string') dropRequest(drop[i])
+  l1Sync(own(message, 'cacheDrop'), own(message, 'cacheGen'))
   const phase = own(message, 'phase') as CallPhase
   let known = phase === 'admin'
   for (let i = 0; i < PHASE_METHODS.length; i++) known = known || PHASE_METHODS[i] === phase

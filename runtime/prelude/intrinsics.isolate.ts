@@ -34,6 +34,7 @@ export const ArrayIsArray = Array.isArray
 export const JsonParse = JSON.parse
 export const JsonStringify = JSON.stringify
 export const MathFloor = Math.floor
+export const DateNow = Date.now
 export const MathMin = Math.min
 export const MathMax = Math.max
 export const MathRandom = Math.random
@@ -44,6 +45,8 @@ export const StringCtor = String
 export const StringFromCharCode = String.fromCharCode
 export const ErrorCtor = Error
 export const PromiseCtor = Promise
+/** Promise.resolve without the (replaceable) static: a settled promise of plain data. */
+export const PromiseResolve = <T>(value: T): Promise<T> => new PromiseCtor<T>((resolve) => resolve(value))
 export const ProxyCtor = Proxy
 export const MapCtor = Map
 export const SetCtor = Set

@@ -4,9 +4,10 @@
  * caller a load token, the loader runs here, and its value goes back with `cache.set`; callers of
  * the same key elsewhere wait for it, so a loader runs once per key at a time (Kong's mlcache).
  */
+import { l1Drop, l1Get, l1Set } from './cache-l1.isolate.ts'
 import { enter, type Frame } from './call.isolate.ts'
 import { misuse } from './errors.isolate.ts'
-import { NumberIsFinite, ObjectFreeze, own, ReflectApply } from './intrinsics.isolate.ts'
+import { NumberIsFinite, ObjectFreeze, own, PromiseResolve, ReflectApply } from './intrinsics.isolate.ts'
 import { requestIo } from './io.isolate.ts'
 import { PHASES } from './phases.isolate.ts'
 import { toPlain } from './values.isolate.ts'
@@ -61,7 +62,12 @@ export function cacheModule(frame: Frame): object {
   ): Promise<unknown> => {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const answer = (await io('cache.get', [k])) as GetAnswer | null
-      if (own(answer, 'hit') === true) return own(answer, 'value') ?? null
+      if (own(answer, 'hit') === true) {
+        const value = own(answer, 'value') ?? null
+        const left = own(answer, 'ttl')
+        l1Set(k, value, typeof left === 'number' ? left : null, own(answer, 'gen'))
+        return value
+      }
       const token = own(answer, 'load')
       if (typeof token !== 'number') continue
       if (typeof loader !== 'function') {
@@ -75,7 +81,11 @@ export function cacheModule(frame: Frame): object {
         await io('cache.release', [k, token])
         throw error
       }
-      await io('cache.set', [k, token, value, ttl, negTtl])
+      const kept = await io('cache.set', [k, token, value, ttl, negTtl])
+      if (own(kept as object, 'stored') === true) {
+        const seconds = value === null ? negTtl : ttl
+        l1Set(k, value, seconds > 0 ? seconds * 1000 : null, own(kept as object, 'gen'))
+      }
       return value
     }
     throw misuse(fn, 'the cache kept this key busy; try again')
@@ -92,13 +102,17 @@ export function cacheModule(frame: Frame): object {
       const ttl = seconds(fn, opts, 'ttl', 0)
       // As Kong's db_cache_neg_ttl: a miss is kept as long as a hit unless told otherwise.
       const negTtl = seconds(fn, opts, 'neg_ttl', ttl, 'negTtl')
+      const hit = l1Get(checked)
+      if (hit !== undefined) return PromiseResolve(hit.value)
       return load(fn, checked, ttl, negTtl, loader, args)
     },
     /** Drops the key in this workspace's cache on every worker. */
     invalidate(k: unknown): Promise<void> {
       const fn = 'kong.cache.invalidate'
       enter(frame, fn, PHASES.request)
-      return settled(io('cache.invalidate', [key(fn, k)]))
+      const checked = key(fn, k)
+      l1Drop(checked)
+      return settled(io('cache.invalidate', [checked]))
     },
     /** `{ ttl, value }` (ttl: seconds left, null without expiry) when cached, else null; never loads. */
     probe(k: unknown): Promise<unknown> {
