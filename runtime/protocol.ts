@@ -281,6 +281,9 @@ export type IoResult =
 export interface IoErrorDetail {
   code: string
   fields?: unknown
+  /** kong.db refusals: the Admin API's answer for the same error (an api.ts handler can pass it on). */
+  status?: number
+  body?: { code: number; name: string; message: string; fields?: unknown }
 }
 
 /** One PDK setter call, in the order the plugins made them. The host validates each. */

@@ -1,7 +1,7 @@
 import { IoRefused } from '../../runtime/isolate/index.ts'
 import type { EntityInfo } from '../../runtime/protocol.ts'
 import type { Entities, EntityDao, EntitySchema, PageOptions } from '../entities/index.ts'
-import { isGatewayError } from '../errors/index.ts'
+import { isGatewayError, toKongBody } from '../errors/index.ts'
 import type { PluginCatalog } from '../plugins/index.ts'
 
 /** Core entities plugins may read through kong.db (Kong's PDK exposes the whole DAO; writes to core entities belong to the Admin API here). */
@@ -77,6 +77,8 @@ export function createPluginDb(options: PluginDbOptions): PluginDb {
           throw new IoRefused(error.message, {
             code: error.code,
             ...(error.fields ? { fields: error.fields } : {}),
+            status: error.status,
+            body: toKongBody(error),
           })
         }
         throw error

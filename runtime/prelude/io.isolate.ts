@@ -24,6 +24,8 @@ interface Waiter {
 }
 
 const waiters = new MapCtor<number, Waiter>()
+/** What a refusal's `detail` may add to the PDK error (kong.db: Kong's error and its Admin API answer). */
+const DETAIL_KEYS = ['fields', 'status', 'body'] as const
 let nextId = 1
 let waitingTotal = 0
 
@@ -59,8 +61,10 @@ export function deliverIo(call: CallRecord, results: readonly IoResult[]): numbe
       const code = own(detail as object, 'code')
       if (typeof code === 'string') {
         define(failure, 'code', code)
-        const fields = own(detail as object, 'fields')
-        if (fields !== undefined) define(failure, 'fields', fields)
+        for (let i = 0; i < DETAIL_KEYS.length; i++) {
+          const value = own(detail as object, DETAIL_KEYS[i] as string)
+          if (value !== undefined) define(failure, DETAIL_KEYS[i] as string, value)
+        }
       }
       waiter.reject(failure)
     }

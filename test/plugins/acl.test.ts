@@ -336,6 +336,24 @@ describe('acls Admin API', () => {
     expect((await admin('DELETE', `/consumers/bob/acls/${id}`)).status).toBe(404)
   })
 
+  it("addresses a consumer's ACL by its group name too (Kong's acl api.lua, served by api.ts)", async () => {
+    const created = (await admin('POST', '/consumers/bob/acls', { group: 'named' })).body
+    expect((await admin('GET', '/consumers/bob/acls/named')).body).toEqual(created)
+    expect((await admin('GET', `/consumers/${bobId}/acls/named`)).body).toEqual(created)
+    expect((await admin('GET', '/consumers/alice/acls/named')).status).toBe(404)
+    expect((await admin('GET', '/consumers/nobody/acls/named')).status).toBe(404)
+    const patched = await admin('PATCH', '/consumers/bob/acls/named', { tags: ['x'] })
+    expect(patched).toMatchObject({ status: 200, body: { id: created.id, group: 'named', tags: ['x'] } })
+    const bad = await admin('PATCH', '/consumers/bob/acls/named', { group: 5 })
+    expect(bad).toMatchObject({
+      status: 400,
+      body: { code: 2, name: 'schema violation', fields: { group: 'expected a string' } },
+    })
+    expect((await admin('PUT', '/consumers/bob/acls/missing', { group: 'missing' })).status).toBe(404)
+    expect((await admin('DELETE', '/consumers/bob/acls/named')).status).toBe(204)
+    expect((await admin('GET', `/acls/${created.id}`)).status).toBe(404)
+  })
+
   it('serves every ACL under /acls, by id, with its consumer', async () => {
     const acl = (await admin('POST', '/consumers/alice/acls', { group: 'reader' })).body
     const all = await admin('GET', '/acls')
