@@ -112,3 +112,30 @@ export async function startIsogate(upstream: string, plugins?: BenchPlugins): Pr
     throw error
   }
 }
+
+/**
+ * The same five BENCH_PLUGINS in `isolation = workspace`, run in the gateway's own heap without
+ * isolation (SPEC §6; bench/in-process): same prelude, bundles, messages and chain, no isolate
+ * boundary and no limits. One process (proxy, Admin API and status listener in it, no
+ * supervisor), configured through its Admin API like the others; phase-call metrics and the
+ * cold start are measured as for the isolate contenders.
+ */
+export async function startInProcess(upstream: string): Promise<Contender> {
+  const child = spawnScript('./in-process/run-in-process.ts', [upstream])
+  const stop = () => stopProcess(child)
+  try {
+    const ports = await firstJsonLine<{ port: number; adminPort: number; statusPort: number }>(child)
+    const url = `http://127.0.0.1:${ports.port}`
+    return {
+      name: 'isogate, 5 plugins in-process (no isolation)',
+      url,
+      pid: child.pid as number,
+      stop,
+      statusUrl: `http://127.0.0.1:${ports.statusPort}`,
+      coldStart: await measureColdStart(`http://127.0.0.1:${ports.adminPort}`, url),
+    }
+  } catch (error) {
+    await stop()
+    throw error
+  }
+}

@@ -6,10 +6,12 @@
  * ivm.Reference, no host object, no promise). The host knows which isolate, plugin and request a
  * call is for from the call it made; nothing in a result message is trusted as identity.
  *
- * One phase call = one synchronous crossing (`call`). A handler that returns a promise leaves the
- * call `pending`; V8 runs the isolate's microtasks when the crossing returns, so a second crossing
- * (`resume`, with any I/O results) collects the outcome. Handlers that await host I/O (body, db,
- * cache) report it in `io`; the host performs it asynchronously and answers with `resume`.
+ * One phase call = one synchronous crossing (`call`). isolated-vm runs the isolate's microtasks
+ * before it copies the answer out, and the prelude updates a pending call's answer while they run
+ * (runtime/prelude/late-answer.isolate.ts), so a handler that awaits only settled promises
+ * finishes in that crossing. Handlers that await host I/O (body, db, cache misses) report it in
+ * `io`; the host performs it asynchronously and answers with `resume`, which again carries the
+ * call as far as the microtasks take it: one crossing per round of host I/O.
  */
 
 export type PhaseName =

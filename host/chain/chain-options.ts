@@ -1,4 +1,4 @@
-import type { CrossingWatchdog } from '../../runtime/isolate/index.ts'
+import type { CrossingWatchdog, IsolateFactory } from '../../runtime/isolate/index.ts'
 import type { WorkerData } from '../data/index.ts'
 import type { Logger } from '../log/index.ts'
 import type { PhaseTimings } from './phase-timing.ts'
@@ -21,4 +21,6 @@ export interface ChainOptions {
   timings?: PhaseTimings
   /** kong.db and kong.cache; without it (tests of the bare runtime) plugins get an error for both. */
   data?: WorkerData
+  /** Builds the isolates; default createPluginIsolate. Only code sets it (the bench's in-process baseline). */
+  createIsolate?: IsolateFactory
 }

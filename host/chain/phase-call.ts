@@ -1,10 +1,10 @@
 import {
   type IoHandler,
+  type IsolateHandle,
   type IsolateLease,
   isBridgeViolation,
   isIsolateError,
   mapStack,
-  type PluginIsolate,
   runPhase,
 } from '../../runtime/isolate/index.ts'
 import type { PhaseCall, PhaseName, PhaseResult, PluginOutcome } from '../../runtime/protocol.ts'
@@ -202,7 +202,7 @@ function logFailure(
 
 /** Sends a plugin's configs to an isolate (Kong's `configure`), when they changed since the last time. */
 export function configureIfChanged(
-  isolate: PluginIsolate,
+  isolate: IsolateHandle,
   sent: Map<string, object>,
   plugin: string,
   configs: Readonly<Record<string, Record<string, unknown>>>,

@@ -1,8 +1,8 @@
 import {
   createPluginIsolate,
+  type IsolateHandle,
   type IsolateLease,
   IsolatePool,
-  type PluginIsolate,
   runPhase,
 } from '../../runtime/isolate/index.ts'
 import { preludeSource } from '../../runtime/prelude/index.ts'
@@ -40,10 +40,10 @@ export class WorkerPlugins implements PluginHooks {
   private chains: Chains | null = null
   private readonly flags = new WeakMap<RouteChain, ChainFlags>()
   /** What each isolate was last configured with, per plugin (object identity: snapshots rebuild them). */
-  private readonly configured = new WeakMap<PluginIsolate, Map<string, object>>()
+  private readonly configured = new WeakMap<IsolateHandle, Map<string, object>>()
   private readonly drops = new Map<string, string[]>()
   /** The kong.cache generation each isolate's own copy of cache hits is current at. */
-  private readonly cacheSeen = new WeakMap<PluginIsolate, number>()
+  private readonly cacheSeen = new WeakMap<IsolateHandle, number>()
   private readonly prelude = preludeSource()
   private disposed = false
 
@@ -132,7 +132,7 @@ export class WorkerPlugins implements PluginHooks {
   }
 
   /** Sends the plugin's current configs of the workspace to the isolate when they changed. */
-  configure(isolate: PluginIsolate, wsId: string, plugin: string): void {
+  configure(isolate: IsolateHandle, wsId: string, plugin: string): void {
     const configs = this.chains?.workspaces.get(wsId)?.configs.get(plugin) ?? {}
     let sent = this.configured.get(isolate)
     if (sent === undefined) {
@@ -147,7 +147,7 @@ export class WorkerPlugins implements PluginHooks {
    * the call carries so the isolate's copy of cache hits is current before any handler runs.
    */
   cacheSync(
-    isolate: PluginIsolate,
+    isolate: IsolateHandle,
     wsId: string,
   ): { cacheGen: number; cacheDrop?: string[] | true } | undefined {
     const cache = this.options.data?.cache
@@ -178,14 +178,15 @@ export class WorkerPlugins implements PluginHooks {
     this.pool.dispose()
   }
 
-  private async createIsolate(key: string): Promise<PluginIsolate> {
+  private async createIsolate(key: string): Promise<IsolateHandle> {
     const slash = key.indexOf('/')
     const wsId = key.slice(0, slash)
     const name = key.slice(slash + 1)
     const plugins = (name === '*' ? this.catalog.plugins : [this.catalog.get(name)]).flatMap((plugin) =>
       plugin ? [{ name: plugin.name, code: plugin.bundle.code }] : [],
     )
-    const isolate = await createPluginIsolate({
+    const create = this.options.createIsolate ?? createPluginIsolate
+    const isolate = await create({
       memoryMb: this.options.memoryMb,
       prelude: this.prelude,
       plugins,
@@ -205,7 +206,7 @@ export class WorkerPlugins implements PluginHooks {
   }
 
   /** Kong's init_worker, once per isolate for each plugin that has it: failures are logged, not fatal. */
-  private async initWorker(isolate: PluginIsolate, plugins: { name: string }[]): Promise<void> {
+  private async initWorker(isolate: IsolateHandle, plugins: { name: string }[]): Promise<void> {
     for (const { name } of plugins) {
       if (!this.catalog.get(name)?.phases.includes('initWorker')) continue
       try {

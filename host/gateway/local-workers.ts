@@ -1,3 +1,4 @@
+import type { IsolateFactory } from '../../runtime/isolate/index.ts'
 import type { Config } from '../config/index.ts'
 import { localWorkerData, type PluginDb } from '../data/index.ts'
 import type { ConfigSnapshot } from '../entities/types.ts'
@@ -6,7 +7,10 @@ import type { PluginCatalog } from '../plugins/index.ts'
 import { createProxyNode } from './proxy-node.ts'
 import { type Workers, workerDataOptions } from './workers.ts'
 
-/** One proxy in this very process: what tests and embedders use (no crash isolation). */
+/**
+ * One proxy in this very process: what tests and embedders use (no crash isolation).
+ * `createIsolate` replaces createPluginIsolate (the bench's in-process baseline).
+ */
 export async function startLocalWorkers(
   config: Config,
   logger: Logger,
@@ -14,9 +18,10 @@ export async function startLocalWorkers(
   snapshot: ConfigSnapshot,
   catalog: PluginCatalog,
   db: PluginDb,
+  createIsolate?: IsolateFactory,
 ): Promise<Workers> {
   const data = localWorkerData(db, workerDataOptions(config))
-  const node = createProxyNode(config, logger, nodeId, catalog, data)
+  const node = createProxyNode(config, logger, nodeId, catalog, data, createIsolate)
   await node.apply(snapshot)
   const addresses = await node.listen()
   return {

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:net'
 import { hostname } from 'node:os'
-import { BRIDGE_LIMITS } from '../../runtime/isolate/index.ts'
+import { BRIDGE_LIMITS, type IsolateFactory } from '../../runtime/isolate/index.ts'
 import { type PhaseCallStats, PhaseTimings, WorkerPlugins } from '../chain/index.ts'
 import type { Config, ListenAddress } from '../config/index.ts'
 import type { WorkerData } from '../data/index.ts'
@@ -19,6 +19,7 @@ function workerPlugins(
   nodeId: string,
   catalog: PluginCatalog,
   data: WorkerData | undefined,
+  createIsolate: IsolateFactory | undefined,
 ): WorkerPlugins {
   return new WorkerPlugins(catalog, {
     isolation: config.isolation,
@@ -32,6 +33,7 @@ function workerPlugins(
     watchdog: processWatchdog(),
     timings: new PhaseTimings(),
     ...(data ? { data } : {}),
+    ...(createIsolate ? { createIsolate } : {}),
   })
 }
 
@@ -50,15 +52,18 @@ export interface ProxyNode {
   close(graceMs: number): Promise<void>
 }
 
+/** `createIsolate` replaces createPluginIsolate (only the bench's in-process baseline passes one). */
 export function createProxyNode(
   config: Config,
   logger: Logger,
   nodeId: string,
   catalog: PluginCatalog,
   data?: WorkerData,
+  createIsolate?: IsolateFactory,
 ): ProxyNode {
   const accessLog = createAccessLogger(config)
-  const plugins = catalog.plugins.length > 0 ? workerPlugins(config, logger, nodeId, catalog, data) : null
+  const plugins =
+    catalog.plugins.length > 0 ? workerPlugins(config, logger, nodeId, catalog, data, createIsolate) : null
   const proxy = createProxy({
     router: buildRouter([], []),
     trustedIps: [...config.trusted_ips],

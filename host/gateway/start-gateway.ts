@@ -1,5 +1,6 @@
 import { hostname } from 'node:os'
 import { join } from 'node:path'
+import type { IsolateFactory } from '../../runtime/isolate/index.ts'
 import { createAdminApp, type NodeInfo } from '../admin/index.ts'
 import type { Config, ListenAddress } from '../config/index.ts'
 import { createPluginDb } from '../data/index.ts'
@@ -25,11 +26,15 @@ import { type ServedApp, serveApp } from './serve-app.ts'
 import { VERSION } from './version.ts'
 import type { Workers } from './workers.ts'
 
-export interface GatewayOptions {
-  /** `cluster`: worker_processes proxy processes under this one (the CLI); `local`: the proxy runs in this process (tests, embedding). */
-  workers?: 'cluster' | 'local'
-  logger?: Logger
-}
+/**
+ * `workers`: `cluster` (default), worker_processes proxy processes under this one (the CLI);
+ * `local`, the proxy runs in this process (tests, embedding). Only a local proxy takes
+ * `createIsolate`, which replaces createPluginIsolate: the benchmark's in-process baseline runs
+ * plugins in the gateway's own heap with it. No configuration key reaches it.
+ */
+export type GatewayOptions =
+  | { workers?: 'cluster'; logger?: Logger }
+  | { workers: 'local'; logger?: Logger; createIsolate?: IsolateFactory }
 
 export interface Gateway {
   readonly config: Config
@@ -67,8 +72,10 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       afterWrite: () => publisher.publish(),
       readOnly: config.database === 'off',
     })
-    const start = options.workers === 'local' ? startLocalWorkers : startClusterWorkers
-    workers = await start(config, logger, nodeId, initial, catalog, db)
+    workers =
+      options.workers === 'local'
+        ? await startLocalWorkers(config, logger, nodeId, initial, catalog, db, options.createIsolate)
+        : await startClusterWorkers(config, logger, nodeId, initial, catalog, db)
     const proxyWorkers = workers
     started.push({ close: () => proxyWorkers.close(0) })
     // Rows with a ttl are purged as they expire; the purge's change events reach caches via the publisher.

@@ -1,9 +1,9 @@
 import { IsolateError } from './isolate-error.ts'
-import type { PluginIsolate } from './plugin-isolate.ts'
+import type { IsolateHandle } from './isolate-handle.ts'
 
 export interface IsolatePoolOptions {
   /** Builds the isolate for a key (the host uses `<workspace>/<plugin>` or `<workspace>/*`). */
-  create: (key: string) => Promise<PluginIsolate>
+  create: (key: string) => Promise<IsolateHandle>
   /** Recycle an isolate whose heap is above this fraction of its limit after a lease. Default 0.8. */
   recycleAt?: number
 }
@@ -13,13 +13,13 @@ export interface IsolatePoolOptions {
  * holds the request's state between them) and releases it once, when the request ends.
  */
 export interface IsolateLease {
-  readonly isolate: PluginIsolate
+  readonly isolate: IsolateHandle
   /** Ends the hold; runs the heap check. Idempotent. */
   release(): void
 }
 
 interface Live {
-  isolate: PluginIsolate
+  isolate: IsolateHandle
   leases: number
   /** Replaced: no new leases; disposed when the last one ends. */
   retiring: boolean
@@ -41,7 +41,7 @@ const ACQUIRE_ATTEMPTS = 3
  * on the old one finish there; the old one is disposed when its last lease ends.
  */
 export class IsolatePool {
-  readonly #create: (key: string) => Promise<PluginIsolate>
+  readonly #create: (key: string) => Promise<IsolateHandle>
   readonly #recycleAt: number
   readonly #slots = new Map<string, Slot>()
   readonly #retiring = new Set<Live>()
@@ -124,7 +124,7 @@ export class IsolatePool {
     return slot
   }
 
-  #built(key: string, slot: Slot, isolate: PluginIsolate): Live {
+  #built(key: string, slot: Slot, isolate: IsolateHandle): Live {
     const live: Live = { isolate, leases: 0, retiring: false }
     // Discarded, replaced or shut down while building: nobody may use it.
     if (this.#slots.get(key) !== slot) isolate.dispose()

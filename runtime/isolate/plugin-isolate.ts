@@ -3,14 +3,9 @@ import type { HostMessage, PhaseResult } from '../protocol.ts'
 import { BridgeViolation } from './bridge-violation.ts'
 import { crossSync } from './crossing.ts'
 import { readFenced } from './gate-source.ts'
+import type { HeapUse, IsolateHandle } from './isolate-handle.ts'
 import { parseResult } from './validate-result.ts'
 import type { CrossingWatchdog } from './watchdog.ts'
-
-/** Heap use of an isolate, bytes: V8 heap plus external memory (ArrayBuffers), against its limit. */
-export interface HeapUse {
-  used: number
-  limit: number
-}
 
 /** What createPluginIsolate hands over; not part of the public surface. */
 export interface IsolateParts {
@@ -33,7 +28,7 @@ const COPY = { copy: true } as const
  * plugin code has run: an async call would also run V8's queued tasks (FinalizationRegistry
  * callbacks, for one) on a pool thread with no timeout at all.
  */
-export class PluginIsolate {
+export class PluginIsolate implements IsolateHandle {
   /** Plugin names adopted by the prelude, in load order. */
   readonly plugins: readonly string[]
   /** Milliseconds createPluginIsolate took (isolate, context, compile, run, init). */

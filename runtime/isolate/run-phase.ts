@@ -4,7 +4,7 @@ import { BridgeViolation } from './bridge-violation.ts'
 import { messageOf } from './crossing.ts'
 import { ioErrorDetail } from './io-refused.ts'
 import { isLimitExceeded, LimitExceeded } from './isolate-error.ts'
-import type { PluginIsolate } from './plugin-isolate.ts'
+import type { IsolateHandle } from './isolate-handle.ts'
 
 export interface PhaseBudget {
   /** CPU the plugin may still spend on this request (all its phases together), ms. */
@@ -33,7 +33,7 @@ const idleDelayMs = (idle: number): number => Math.min(50, 2 ** (idle - 1))
  * IsolateError (cpu_limit, wall_limit, memory_limit, bridge_violation, exception, isolate_disposed).
  */
 export async function runPhase(
-  isolate: PluginIsolate,
+  isolate: IsolateHandle,
   call: PhaseCall,
   budget: PhaseBudget,
   io: IoHandler,

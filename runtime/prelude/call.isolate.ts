@@ -37,8 +37,11 @@ export interface CallRecord {
   outcomes: PluginOutcome[]
   mutations: Mutation[]
   exit: NonNullable<PhaseResult['exit']> | null
-  /** Host I/O asked for and not reported yet. */
+  /** Host I/O asked for and not reported yet (the first `ioReported` went out in the last answer). */
   io: IoRequest[]
+  ioReported: number
+  /** The final answer was produced: nothing more happens to this call. */
+  finished: boolean
   /** Host I/O asked for and not answered yet. */
   ioWaiting: number
   chunk: ChunkState | null

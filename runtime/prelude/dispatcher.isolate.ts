@@ -5,9 +5,10 @@
  */
 import type { ApiRequest, CallPhase, IoResult, RequestState } from '../protocol.ts'
 import { l1Sync } from './cache-l1.isolate.ts'
-import type { RunEntry } from './call.isolate.ts'
+import type { CallRecord, RunEntry } from './call.isolate.ts'
 import { applyInit } from './env.isolate.ts'
 import { ArrayIsArray, JsonParse, MapCtor, MapSet, ObjectKeys, own, push } from './intrinsics.isolate.ts'
+import { beginCrossing, endDispatch } from './late-answer.isolate.ts'
 import { findPlugin, PHASE_METHODS } from './registry.isolate.ts'
 import { applyDelta, findRequest, openRequest, type RequestRecord } from './request-record.isolate.ts'
 import { advance, dropRequest, findCall, newCall, resumeCall } from './run-call.isolate.ts'
@@ -17,7 +18,7 @@ function fault(seq: number, message: string): string {
   return writeJson({ seq, outcomes: [], mutations: [], fault: message })
 }
 
-export function dispatch(json: unknown): string {
+export function dispatch(json: unknown, late?: unknown): string {
   let seq = 0
   try {
     if (typeof json !== 'string') return fault(0, 'dispatch expects one JSON string')
@@ -35,11 +36,11 @@ export function dispatch(json: unknown): string {
         applyInit(message as never)
         return writeJson({ seq, outcomes: [], mutations: [] })
       case 'configure':
-        return configure(seq, message)
+        return configure(seq, message, late)
       case 'call':
-        return call(seq, message)
+        return call(seq, message, late)
       case 'resume':
-        return resume(seq, message)
+        return resume(seq, message, late)
     }
     return fault(seq, 'unknown message kind')
   } catch (error) {
@@ -47,7 +48,14 @@ export function dispatch(json: unknown): string {
   }
 }
 
-function configure(seq: number, message: object): string {
+/** Runs the call in this crossing, with its answer replaceable while the crossing's microtasks run. */
+function runCrossing(record: CallRecord, seq: number, late: unknown): string {
+  beginCrossing(record, seq, late)
+  const text = advance(record, seq)
+  return endDispatch(text, !record.finished)
+}
+
+function configure(seq: number, message: object, late: unknown): string {
   const name = own(message, 'plugin')
   const plugin = typeof name === 'string' ? findPlugin(name) : undefined
   if (!plugin) return fault(seq, `configure: no plugin named ${describe(name)} in this isolate`)
@@ -65,7 +73,7 @@ function configure(seq: number, message: object): string {
   plugin.configs = configs
   const record = newCall('configure', null, [{ plugin: plugin.name, config: '' }], false)
   record.configureArgs = [list.length > 0 ? list : null]
-  return advance(record, seq)
+  return runCrossing(record, seq, late)
 }
 
 function runList(value: unknown): RunEntry[] | null {
@@ -80,7 +88,7 @@ function runList(value: unknown): RunEntry[] | null {
   return run
 }
 
-function call(seq: number, message: object): string {
+function call(seq: number, message: object, late: unknown): string {
   const drop = own(message, 'drop')
   if (ArrayIsArray(drop))
     for (let i = 0; i < drop.length; i++) if (typeof drop[i] === 'string') dropRequest(drop[i])
@@ -117,7 +125,7 @@ function call(seq: number, message: object): string {
       changed: false,
     }
   }
-  return advance(record, seq)
+  return runCrossing(record, seq, late)
 }
 
 function apiRequest(value: unknown): ApiRequest | null {
@@ -135,10 +143,12 @@ function apiRequest(value: unknown): ApiRequest | null {
   }
 }
 
-function resume(seq: number, message: object): string {
+function resume(seq: number, message: object, late: unknown): string {
   const id = own(message, 'pending')
   const record = typeof id === 'number' ? findCall(id) : undefined
   if (!record) return fault(seq, `resume: no pending call ${describe(id)}`)
   const io = own(message, 'io')
-  return resumeCall(record, ArrayIsArray(io) ? (io as IoResult[]) : [], seq)
+  beginCrossing(record, seq, late)
+  const text = resumeCall(record, ArrayIsArray(io) ? (io as IoResult[]) : [], seq)
+  return endDispatch(text, !record.finished)
 }

@@ -16,6 +16,7 @@ import {
   PromiseCtor,
   push,
 } from './intrinsics.isolate.ts'
+import { callChanged } from './late-answer.isolate.ts'
 
 interface Waiter {
   call: CallRecord
@@ -35,9 +36,11 @@ export function requestIo(frame: Frame, op: IoRequest['op'], args: unknown[]): P
   push(call.io, { id, plugin: frame.plugin, op, args })
   call.ioWaiting++
   waitingTotal++
-  return new PromiseCtor<unknown>((resolve, reject) => {
+  const wait = new PromiseCtor<unknown>((resolve, reject) => {
     MapSet(waiters, id, { call, resolve, reject })
   })
+  callChanged(call)
+  return wait
 }
 
 /** Settles the promises of answered requests; returns how many belonged to `call`. */

@@ -21,6 +21,7 @@ import {
 } from './intrinsics.isolate.ts'
 import { cancelIo, deliverIo, ioWaitingTotal } from './io.isolate.ts'
 import { kongFor } from './kong.isolate.ts'
+import { callChanged, onAdvance } from './late-answer.isolate.ts'
 import { findPlugin } from './registry.isolate.ts'
 import { forgetRequest, type RequestRecord } from './request-record.isolate.ts'
 import { type Plain, thrownInfo, toPlain, writeJson } from './values.isolate.ts'
@@ -50,6 +51,8 @@ export function newCall(
     mutations: [],
     exit: null,
     io: [],
+    ioReported: 0,
+    finished: false,
     ioWaiting: 0,
     chunk: null,
     sharedBefore: request ? writeJson(sharedCopy(request)) : '',
@@ -65,8 +68,17 @@ function sharedCopy(request: RequestRecord): Plain {
   return copy !== null && typeof copy === 'object' && !ArrayIsArray(copy) ? copy : {}
 }
 
+/** The I/O of the call's last answer was reported: a new crossing starts with what came after. */
+export function openCrossing(record: CallRecord): void {
+  if (record.ioReported > 0) {
+    record.io = record.io.slice(record.ioReported)
+    record.ioReported = 0
+  }
+}
+
 /** Delivers I/O results and carries the call on (or fails a handler nothing can wake). */
 export function resumeCall(record: CallRecord, io: readonly IoResult[], seq: number): string {
+  openCrossing(record)
   const delivered = deliverIo(record, io)
   const frame = record.current
   // Microtasks ran when the last crossing returned: with nothing delivered now and no host I/O
@@ -84,6 +96,7 @@ export function resumeCall(record: CallRecord, io: readonly IoResult[], seq: num
 
 /** Runs handlers from the cursor until one is pending, the chain stops, or the list ends. */
 export function advance(record: CallRecord, seq: number): string {
+  if (record.finished) return finish(record, seq)
   for (let guard = 0; guard <= record.run.length + 1; guard++) {
     const frame = record.current
     if (frame) {
@@ -170,6 +183,7 @@ async function settle(frame: Frame, value: unknown): Promise<void> {
   } catch (error) {
     frame.settled = { failed: true, error }
   }
+  callChanged(frame.call)
 }
 
 function finishFrame(frame: Frame, status: PluginOutcome['status'], error: unknown, value?: unknown): void {
@@ -199,14 +213,15 @@ function finishFrame(frame: Frame, status: PluginOutcome['status'], error: unkno
   push(frame.call.outcomes, outcome)
 }
 
+/** Every I/O request not reported yet: an answer replaced later in the crossing must repeat them. */
 function pending(record: CallRecord, seq: number): string {
   MapSet(calls, record.id, record)
-  const io = record.io
-  record.io = []
-  return writeJson({ seq, pending: record.id, io: io as never, outcomes: [], mutations: [] })
+  record.ioReported = record.io.length
+  return writeJson({ seq, pending: record.id, io: record.io as never, outcomes: [], mutations: [] })
 }
 
 function finish(record: CallRecord, seq: number): string {
+  record.finished = true
   MapDelete(calls, record.id)
   cancelIo(record)
   const result: PhaseResult = { seq, outcomes: record.outcomes, mutations: record.mutations }
@@ -231,3 +246,5 @@ export function dropRequest(rid: string): void {
     MapDelete(calls, id)
   })
 }
+
+onAdvance(advance)
