@@ -24,34 +24,61 @@ it('npm run bench -- --tiny measures every contender and writes its report', asy
     })
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
     expect(code, stderr).toBe(0)
+    expect(stderr).toMatch(/^\[1\/\d+\] round 1\/1: upstream alone \.\.\. \d+ req\/s$/m)
+    expect(stderr).toMatch(
+      /^\[\d+\/\d+\] 200 req\/s: isogate, no plugins \.\.\. \d+ req\/s, p50 [\d.]+ ms, p99 [\d.]+ ms$/m,
+    )
     expect(stdout).toContain('| isogate, no plugins |')
     const report = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8'))
+    // nginx runs where it is installed; elsewhere the run and the report say it was skipped.
+    const nginx: string | null = report.machine.nginx
+    if (nginx === null) expect(stderr).toContain('nginx is not on the PATH: skipped')
     expect(report.summary.map((s: { name: string }) => s.name)).toEqual([
       'upstream alone',
       'bare undici proxy',
+      ...(nginx === null ? [] : ['nginx reverse proxy']),
       'isogate, no plugins',
       'isogate, key-auth (warm cache)',
       'isogate, 5 plugins (isolation=plugin)',
       'isogate, 5 plugins (isolation=workspace)',
+      'isogate, 5 plugins in-process (no isolation)',
     ])
     for (const row of report.summary) {
       expect(row.rps).toBeGreaterThan(0)
       expect(row.errors).toBe(0)
+      expect(row.fixed.target).toBe(200)
+      expect(row.fixed.rps).toBeGreaterThan(0)
+      expect(row.fixed.errors).toBe(0)
+      expect(typeof row.fixed.kept).toBe('boolean')
+      expect(row.fixed.p99).toBeGreaterThanOrEqual(row.fixed.p50)
+      expect(row.fixed.max).toBeGreaterThanOrEqual(row.fixed.p99)
     }
     // Every request of the key-auth contender carried a valid key: `errors` counts non-2xx answers too.
-    for (const row of report.summary.slice(3)) {
+    const plugins = report.summary.filter(
+      (s: { name: string }) => s.name.startsWith('isogate, ') && s.name !== 'isogate, no plugins',
+    )
+    for (const row of plugins) {
       expect(row.phaseCalls.count).toBeGreaterThan(0)
       expect(row.phaseCalls.p50).toBeGreaterThan(0)
       expect(row.phaseCalls.p99).toBeGreaterThanOrEqual(row.phaseCalls.p50)
     }
-    for (const row of report.summary.slice(4)) {
+    for (const row of plugins.slice(1)) {
       expect(Object.keys(row.coldStart).sort()).toEqual(['configureMs', 'firstMs', 'secondMs', 'warmMs'])
     }
     const markdown = readFileSync(join(out, 'latest.md'), 'utf8')
+    expect(markdown).toContain(`- **machine**: `)
+    expect(markdown).toContain(nginx === null ? 'nginx not on the PATH (not measured)' : `nginx ${nginx}`)
     expect(markdown).toContain('| isogate, 5 plugins (isolation=plugin) |')
-    expect(markdown).toContain('vs no plugins')
-    expect(markdown).toContain('Cold start')
-    expect(markdown).toContain('vs bare proxy')
+    for (const column of ['vs bare proxy', 'vs no plugins', 'vs in-process', 'p99 added vs no plugins ms'])
+      expect(markdown).toContain(`| ${column} |`)
+    expect(markdown).toContain('## At a fixed rate of 200 req/s')
+    expect(markdown).toContain('## Cold start')
+    for (const chart of ['requests-per-second.svg', 'fixed-rate-latency.svg']) {
+      expect(markdown).toContain(`](${chart})`)
+      const svg = readFileSync(join(out, chart), 'utf8')
+      expect(svg).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[^>]*>[\s\S]*<\/svg>\n$/)
+      expect(svg).toContain('>isogate, 5 plugins (isolation=workspace)</text>')
+    }
   } finally {
     rmSync(out, { recursive: true, force: true })
   }

@@ -1,21 +1,41 @@
 /**
  * The load generator, run as its own process so it does not share an event loop with what it
- * measures: autocannon with fixed connections and duration; prints one JSON result line.
+ * measures. It lives for the whole run (a node + tsx start per measurement costs more than a quick
+ * round): commands come one JSON line at a time on stdin, each answered by one JSON line on stdout.
+ *
+ * - `saturate`: autocannon, closed loop: each connection sends its next request when the last one
+ *   answered, for a fixed duration.
+ * - `rate`: paced, open loop: requests leave on a fixed schedule whatever the answers do, over a
+ *   pool of up to `connections`. autocannon's `overallRate` is not used: it lets each connection
+ *   fire its share of a second back to back and then idles, which measures a burst at saturation,
+ *   and it records whole milliseconds; here latency is timed per request in microseconds. The first
+ *   second (half the run if shorter) warms the pool's connections and is not counted.
  */
+import { createInterface } from 'node:readline'
+import { setTimeout as sleep } from 'node:timers/promises'
 import autocannon from 'autocannon'
+import { Pool } from 'undici'
 
-const [url, connections, seconds, headers] = process.argv.slice(2)
-if (!url || !connections || !seconds)
-  throw new Error('usage: load.ts <url> <connections> <seconds> [headers JSON]')
-const result = await autocannon({
-  url,
-  connections: Number(connections),
-  duration: Number(seconds),
-  pipelining: 1,
-  ...(headers ? { headers: JSON.parse(headers) as Record<string, string> } : {}),
-})
-process.stdout.write(
-  `${JSON.stringify({
+interface Load {
+  url: string
+  seconds: number
+  connections: number
+  /** Headers every request carries (key-auth's key). */
+  headers?: Record<string, string>
+}
+
+/** At saturation: `connections` kept busy. At a rate: `rate` req/s over up to `connections`. */
+export type LoadCommand = ({ mode: 'saturate' } | { mode: 'rate'; rate: number }) & Load
+
+async function saturate({ url, connections, seconds, headers }: Load) {
+  const result = await autocannon({
+    url,
+    connections,
+    duration: seconds,
+    pipelining: 1,
+    ...(headers ? { headers } : {}),
+  })
+  return {
     requests: result.requests.total,
     rps: result.requests.average,
     p50: result.latency.p50,
@@ -23,5 +43,71 @@ process.stdout.write(
     max: result.latency.max,
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
-  })}\n`,
-)
+  }
+}
+
+const quantile = (sorted: number[], q: number) =>
+  sorted.length ? (sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] as number) : 0
+
+async function paced({ url, rate, seconds, connections, headers = {} }: Load & { rate: number }) {
+  const target = new URL(url)
+  const pool = new Pool(target.origin, {
+    connections,
+    pipelining: 1,
+    headersTimeout: 10_000,
+    bodyTimeout: 10_000,
+  })
+  const warm = Math.round(rate * Math.min(1, seconds / 2))
+  const total = warm + Math.max(1, Math.round(rate * seconds))
+  // A contender far below the rate would queue without end: at most one second's worth waits.
+  const maxInFlight = Math.max(connections, rate)
+  const latencies: number[] = []
+  const pending: Promise<void>[] = []
+  let [errors, non2xx, dropped, inFlight, lastDone] = [0, 0, 0, 0, 0]
+  const one = async (counted: boolean) => {
+    inFlight++
+    const sent = performance.now()
+    try {
+      const answer = await pool.request({
+        method: 'GET',
+        path: target.pathname + target.search,
+        headers,
+      })
+      await answer.body.dump()
+      if (answer.statusCode < 200 || answer.statusCode >= 300) non2xx++
+      else if (counted) latencies.push(performance.now() - sent)
+    } catch {
+      errors++
+    }
+    inFlight--
+    lastDone = performance.now()
+  }
+  const start = performance.now()
+  for (let issued = 0; issued < total; await sleep(1)) {
+    const due = Math.min(total, Math.floor(((performance.now() - start) * rate) / 1000) + 1)
+    for (; issued < due; issued++) {
+      if (inFlight >= maxInFlight) dropped++
+      else pending.push(one(issued >= warm))
+    }
+  }
+  await Promise.all(pending)
+  await pool.close()
+  latencies.sort((x, y) => x - y)
+  const elapsed = Math.max(lastDone - start - (warm * 1000) / rate, 1) / 1000
+  return {
+    requests: latencies.length,
+    rps: latencies.length / elapsed,
+    p50: quantile(latencies, 0.5),
+    p99: quantile(latencies, 0.99),
+    max: latencies.at(-1) ?? 0,
+    errors,
+    non2xx,
+    dropped,
+  }
+}
+
+for await (const line of createInterface({ input: process.stdin })) {
+  const command = JSON.parse(line) as LoadCommand
+  const result = command.mode === 'rate' ? await paced(command) : await saturate(command)
+  process.stdout.write(`${JSON.stringify(result)}\n`)
+}

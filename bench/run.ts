@@ -1,64 +1,155 @@
 /**
- * `npm run bench [-- --quick]`: the price of the gateway, measured side by side in one run.
- * Each contender runs in its own process; load comes from a separate autocannon process with
- * fixed connections and duration, after a warm-up, over several rounds (medians reported).
+ * `npm run bench [-- --quick | --tiny] [-- --rate <req/s>]`: the price of the gateway, measured
+ * side by side in one run. Each contender runs in its own process; load comes from a separate
+ * process: rounds at saturation (autocannon, fixed connections and duration, after a warm-up;
+ * medians reported), then one paced run at a fixed rate per contender.
  */
-import { mkdirSync, writeFileSync } from 'node:fs'
-import { cpus, totalmem } from 'node:os'
+import { spawn } from 'node:child_process'
+import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
-import { type Contender, startBareProxy, startIsogate, startUpstream } from './contenders.ts'
+import { type Contender, startBareProxy, startInProcess, startIsogate, startUpstream } from './contenders.ts'
+import type { LoadCommand } from './load.ts'
+import { nginxVersion, startNginx } from './nginx.ts'
 import { scrapePhaseCalls } from './plugin-figures.ts'
-import { firstJsonLine, spawnScript, usage } from './processes.ts'
-import { type Row, renderMarkdown, summarize } from './report.ts'
+import { stopProcess, usage } from './processes.ts'
+import {
+  type BenchSettings,
+  describeMachine,
+  type FixedLoad,
+  type Row,
+  summarize,
+  toFixedRate,
+  writeReport,
+} from './report/index.ts'
 
-interface LoadResult {
-  rps: number
-  p50: number
-  p99: number
-  max: number
-  requests: number
-  errors: number
-  non2xx: number
+type SaturationLoad = Omit<Row, 'name' | 'cpuPer1k' | 'peakRssMb'>
+
+const flag = (name: string) => process.argv.includes(`--${name}`)
+const rateFlag = process.argv.indexOf('--rate')
+const mode: BenchSettings['mode'] = flag('tiny') ? 'tiny' : flag('quick') ? 'quick' : 'full'
+// --tiny is the harness test's: seconds matter, numbers do not.
+const presets = {
+  tiny: { connections: 4, warmup: 0, seconds: 1, rounds: 1, rate: 200, rateSeconds: 0.5, rateConnections: 8 },
+  quick: {
+    connections: 32,
+    warmup: 1,
+    seconds: 2,
+    rounds: 3,
+    rate: 2000,
+    rateSeconds: 2,
+    rateConnections: 64,
+  },
+  full: {
+    connections: 64,
+    warmup: 3,
+    seconds: 10,
+    rounds: 3,
+    rate: 2000,
+    rateSeconds: 10,
+    rateConnections: 64,
+  },
 }
-
-const quick = process.argv.includes('--quick')
-const tiny = process.argv.includes('--tiny') // the harness test: seconds matter, numbers do not
-const settings = tiny
-  ? { connections: 4, warmup: 1, seconds: 1, rounds: 1 }
-  : quick
-    ? { connections: 32, warmup: 1, seconds: 3, rounds: 3 }
-    : { connections: 64, warmup: 3, seconds: 10, rounds: 3 }
+const settings: BenchSettings = { mode, ...presets[mode] }
+if (rateFlag > 0) settings.rate = Number(process.argv[rateFlag + 1])
+if (!(settings.rate > 0)) throw new Error('--rate needs a positive number of requests per second')
 const outDir = process.env.BENCH_OUT_DIR ?? fileURLToPath(new URL('./results/', import.meta.url))
 
-async function drive(contender: Contender, seconds: number): Promise<LoadResult> {
-  const headers = contender.headers ? [JSON.stringify(contender.headers)] : []
-  return firstJsonLine<LoadResult>(
-    spawnScript('./load.ts', [contender.url, String(settings.connections), String(seconds), ...headers]),
-    (seconds + 30) * 1000,
-  )
+/** The load generator (bench/load.ts): one process for the whole run, one command at a time. */
+function startLoadGenerator() {
+  const script = fileURLToPath(new URL('./load.ts', import.meta.url))
+  const args = ['--no-node-snapshot', '--import', import.meta.resolve('tsx'), script]
+  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] })
+  const answers = createInterface({ input: child.stdout })[Symbol.asyncIterator]()
+  return {
+    async run<T>(command: LoadCommand): Promise<T> {
+      child.stdin.write(`${JSON.stringify(command)}\n`)
+      let timer: NodeJS.Timeout | undefined
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error('no answer from the load generator')),
+          (command.seconds + 60) * 1000,
+        )
+      })
+      try {
+        const next = await Promise.race([answers.next(), timeout])
+        if (next.done) throw new Error('the load generator exited')
+        return JSON.parse(next.value) as T
+      } finally {
+        clearTimeout(timer)
+      }
+    },
+    stop: () => stopProcess(child),
+  }
+}
+
+const generator = startLoadGenerator()
+const headers = (contender: Contender) => (contender.headers ? { headers: contender.headers } : {})
+
+const saturate = (contender: Contender, seconds: number) =>
+  generator.run<SaturationLoad>({
+    mode: 'saturate',
+    url: contender.url,
+    connections: settings.connections,
+    seconds,
+    ...headers(contender),
+  })
+
+const paced = (contender: Contender) =>
+  generator.run<FixedLoad>({
+    mode: 'rate',
+    url: contender.url,
+    rate: settings.rate,
+    seconds: settings.rateSeconds,
+    connections: settings.rateConnections,
+    ...headers(contender),
+  })
+
+/** `[3/18] round 2/3: isogate, no plugins ... 22840 req/s`, on stderr while the run goes. */
+let step = 0
+let steps = 0
+async function progress<T>(label: string, run: () => Promise<T>, outcome: (result: T) => string): Promise<T> {
+  process.stderr.write(`[${++step}/${steps}] ${label} ...`)
+  const result = await run()
+  process.stderr.write(` ${outcome(result)}\n`)
+  return result
 }
 
 async function measure(contender: Contender, round: number): Promise<Row> {
-  process.stderr.write(`  round ${round + 1}/${settings.rounds}: ${contender.name} ...`)
-  await drive(contender, settings.warmup)
-  const before = usage(contender.pid)
-  const load = await drive(contender, settings.seconds)
-  const after = usage(contender.pid)
-  const cpuPer1k = load.requests > 0 ? ((after.cpuSeconds - before.cpuSeconds) / load.requests) * 1000 : 0
-  process.stderr.write(` ${Math.round(load.rps)} req/s\n`)
-  return { name: contender.name, ...load, cpuPer1k, peakRssMb: after.peakRssMb }
+  const label = `round ${round + 1}/${settings.rounds}: ${contender.name}`
+  return progress(
+    label,
+    async () => {
+      // Once per contender: later rounds find its code compiled and its pools filled.
+      if (round === 0 && settings.warmup > 0) await saturate(contender, settings.warmup)
+      const before = usage(contender.pid)
+      const load = await saturate(contender, settings.seconds)
+      const after = usage(contender.pid)
+      const cpu = after.cpuSeconds - before.cpuSeconds
+      const cpuPer1k = load.requests > 0 ? (cpu / load.requests) * 1000 : 0
+      return { name: contender.name, ...load, cpuPer1k, peakRssMb: after.peakRssMb }
+    },
+    (row) => `${Math.round(row.rps)} req/s`,
+  )
 }
 
-const upstream = await startUpstream()
-const contenders: Contender[] = [upstream]
+const nginx = nginxVersion()
+const contenders: Contender[] = []
 try {
+  const upstream = await startUpstream()
+  contenders.push(upstream)
   contenders.push(await startBareProxy(upstream.url))
+  if (nginx) contenders.push(await startNginx(upstream.url))
+  else process.stderr.write('bench: nginx is not on the PATH: skipped\n')
   contenders.push(await startIsogate(upstream.url))
   contenders.push(await startIsogate(upstream.url, 'key-auth'))
   contenders.push(await startIsogate(upstream.url, 'plugin'))
   contenders.push(await startIsogate(upstream.url, 'workspace'))
+  contenders.push(await startInProcess(upstream.url))
+  const machine = describeMachine(settings, nginx)
+  steps = contenders.length * (settings.rounds + 1)
   process.stderr.write(
-    `bench: ${settings.rounds} rounds × ${contenders.length} contenders, ${settings.connections} connections, ${settings.seconds}s each\n`,
+    `bench: ${contenders.length} contenders; ${settings.rounds} rounds at saturation ` +
+      `(${settings.connections} connections, ${settings.seconds}s), then ${settings.rate} req/s for ${settings.rateSeconds}s\n`,
   )
   const rows: Row[] = []
   for (let round = 0; round < settings.rounds; round++) {
@@ -68,26 +159,25 @@ try {
     rows,
     contenders.map((c) => c.name),
   )
-  // After the measured rounds: the workers' rings hold the latest phase calls of the load.
   for (const [i, contender] of contenders.entries()) {
     const row = summary[i]
     if (row === undefined) continue
+    // Right after the saturation rounds: the workers' rings hold the last round's phase calls.
     if (contender.statusUrl) row.phaseCalls = await scrapePhaseCalls(contender.statusUrl)
     if (contender.coldStart) row.coldStart = contender.coldStart
   }
-  const machine = {
-    cpu: cpus()[0]?.model ?? 'unknown',
-    cores: cpus().length,
-    memoryGb: Math.round(totalmem() / 2 ** 30),
-    node: process.version,
-    date: new Date().toISOString(),
-    settings,
+  for (const [i, contender] of contenders.entries()) {
+    const load = await progress(
+      `${settings.rate} req/s: ${contender.name}`,
+      () => paced(contender),
+      (r) => `${Math.round(r.rps)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms`,
+    )
+    const row = summary[i]
+    if (row) row.fixed = toFixedRate(settings.rate, load)
   }
-  const markdown = renderMarkdown(machine, summary)
-  process.stdout.write(`\n${markdown}\n`)
-  mkdirSync(outDir, { recursive: true })
-  writeFileSync(`${outDir}/latest.json`, `${JSON.stringify({ machine, summary, rows }, null, 2)}\n`)
-  writeFileSync(`${outDir}/latest.md`, markdown)
+  const markdown = writeReport(outDir, machine, summary, rows)
+  process.stdout.write(`\n${markdown}\nWritten to ${outDir}\n`)
 } finally {
+  await generator.stop()
   for (const contender of contenders.reverse()) await contender.stop()
 }

@@ -1,0 +1,1 @@
+export { type Bar, type BarChart, type BarSeries, barChart, escapeXml, ticks } from './bar-chart.ts'

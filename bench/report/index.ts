@@ -1,0 +1,22 @@
+export { CHARTS, latencyChart, renderCharts, requestsChart } from './charts.ts'
+export { type BenchSettings, describeMachine, type Machine } from './machine.ts'
+export { renderMarkdown } from './markdown.ts'
+export {
+  BARE_PROXY,
+  type Comparison,
+  compare,
+  IN_PROCESS,
+  isIsolatedChain,
+  isPluginRow,
+  NO_PLUGINS,
+  UPSTREAM,
+} from './ratios.ts'
+export {
+  type FixedLoad,
+  type FixedRate,
+  type Row,
+  type Summary,
+  summarize,
+  toFixedRate,
+} from './summarize.ts'
+export { writeReport } from './write.ts'
