@@ -1,11 +1,16 @@
 import { IoRefused } from '../../runtime/isolate/index.ts'
 import type { EntityInfo } from '../../runtime/protocol.ts'
-import type { Entities, EntityDao, EntitySchema, PageOptions } from '../entities/index.ts'
+import {
+  type Entities,
+  type EntityDao,
+  type EntitySchema,
+  type PageOptions,
+  PLUGIN_READABLE_SCHEMAS,
+} from '../entities/index.ts'
 import { isGatewayError, toKongBody } from '../errors/index.ts'
 import type { PluginCatalog } from '../plugins/index.ts'
+import { entityInfo } from './entity-info.ts'
 
-/** Core entities plugins may read through kong.db (Kong's PDK exposes the whole DAO; writes to core entities belong to the Admin API here). */
-const READABLE_CORE = ['consumers', 'services', 'routes'] as const
 const READS = new Set(['select', 'page'])
 const WRITES = new Set(['insert', 'update', 'upsert', 'delete'])
 
@@ -44,10 +49,8 @@ export function createPluginDb(options: PluginDbOptions): PluginDb {
     if (!dao) return
     targets.set(schema.name, { info: entityInfo(schema, plugin), schema, dao })
   }
-  for (const name of READABLE_CORE) {
-    const schema = options.entities.schema(name)
-    if (schema) add(schema, null)
-  }
+  // Kong's PDK exposes the whole DAO; here writes to core entities belong to the Admin API.
+  for (const schema of PLUGIN_READABLE_SCHEMAS) add(schema, null)
   for (const plugin of options.catalog.plugins) for (const schema of plugin.daos) add(schema, plugin.name)
 
   return {
@@ -84,25 +87,6 @@ export function createPluginDb(options: PluginDbOptions): PluginDb {
         throw error
       }
     },
-  }
-}
-
-function entityInfo(schema: EntitySchema, plugin: string | null): EntityInfo {
-  const unique: string[] = []
-  const foreign: string[] = []
-  for (const definition of schema.fields) {
-    for (const [name, field] of Object.entries(definition)) {
-      if (field.unique) unique.push(name)
-      if (field.type === 'foreign' && field.reference !== 'workspaces') foreign.push(name)
-    }
-  }
-  return {
-    name: schema.name,
-    plugin,
-    unique,
-    foreign,
-    cacheKey: schema.cacheKey ? [...schema.cacheKey] : null,
-    workspaceable: schema.workspaceable,
   }
 }
 

@@ -11,6 +11,7 @@ export type {
   FieldType,
   PatternRule,
 } from './schema-types.ts'
+export { PLUGIN_READABLE_SCHEMAS } from './schemas/plugin-readable.ts'
 export { startTtlPurger, type TtlPurgerOptions } from './ttl-purger.ts'
 export type {
   ConfigSnapshot,

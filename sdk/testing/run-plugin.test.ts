@@ -295,4 +295,28 @@ export default {
     )
     await expect(runPlugin({ dir: join(dir, 'missing') })).rejects.toThrow('no plugin folder at')
   })
+
+  it('gives kong.db its usual shape, and says where to test data calls', async () => {
+    const dir = plugin(
+      'reader',
+      `export default {
+  priority: 1,
+  version: '1.0.0',
+  async access(kong) {
+    const names = Object.keys(kong.db).sort().join(',')
+    try {
+      await kong.db.consumers.selectByUsername('ann')
+    } catch (error) {
+      return kong.response.exit(200, { names, error: error.message })
+    }
+  },
+}
+`,
+    )
+    const result = await runPlugin({ dir })
+    expect(JSON.parse(result.body)).toEqual({
+      names: 'consumers,routes,services',
+      error: 'db: runPlugin has no database or cache; test with startPluginGateway',
+    })
+  })
 })

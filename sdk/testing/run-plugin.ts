@@ -1,6 +1,7 @@
 import { hostname } from 'node:os'
 import { type ChainOptions, configureIfChanged, RequestModel } from '../../host/chain/index.ts'
-import type { PluginEntity } from '../../host/entities/index.ts'
+import { entityInfo } from '../../host/data/index.ts'
+import { PLUGIN_READABLE_SCHEMAS, type PluginEntity } from '../../host/entities/index.ts'
 import { VERSION } from '../../host/gateway/index.ts'
 import { createPluginIsolate } from '../../runtime/isolate/index.ts'
 import { preludeSource } from '../../runtime/prelude/index.ts'
@@ -44,7 +45,18 @@ export async function runPlugin(options: RunPluginOptions): Promise<PluginRunRes
     memoryMb: chainOptions.memoryMb,
     prelude: preludeSource(),
     plugins: [{ name: plugin.name, code: plugin.bundle.code }],
-    init: { kind: 'init', seq: 0, node: chainOptions.node, workspace: { ...WORKSPACE }, trustedIps: [] },
+    init: {
+      kind: 'init',
+      seq: 0,
+      node: chainOptions.node,
+      workspace: { ...WORKSPACE },
+      trustedIps: [],
+      // kong.db has its usual shape; its calls fail with a message that points to startPluginGateway.
+      entities: [
+        ...PLUGIN_READABLE_SCHEMAS.map((schema) => entityInfo(schema, null)),
+        ...plugin.daos.map((schema) => entityInfo(schema, plugin.name)),
+      ],
+    },
   })
   try {
     configureIfChanged(

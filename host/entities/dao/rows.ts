@@ -15,7 +15,8 @@ export const columnOf = (name: string, field: FieldSchema): string =>
 
 function encode(field: FieldSchema, value: unknown): unknown {
   if (value === null || value === undefined) return null
-  if (field.type === 'foreign') return (value as { id: string }).id
+  // `{ id }` as entities carry it; a bare id as lookups (kong.db `selectBy<Foreign>`) may give it.
+  if (field.type === 'foreign') return typeof value === 'object' ? (value as { id?: unknown }).id : value
   if (field.type === 'boolean') return value ? 1 : 0
   if (JSON_TYPES.has(field.type)) return JSON.stringify(value)
   return value
