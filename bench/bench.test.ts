@@ -73,6 +73,9 @@ it('npm run bench -- --tiny measures every contender and writes its report', asy
       expect(markdown).toContain(`| ${column} |`)
     expect(markdown).toContain('## At a fixed rate of 200 req/s')
     expect(markdown).toContain('## Cold start')
+    expect(markdown).toContain('## Idle isolates')
+    expect(report.idleIsolates.counts.map((c: { count: number }) => c.count)).toEqual([1, 10])
+    for (const c of report.idleIsolates.counts) expect(Number.isFinite(c.perIsolateMb)).toBe(true)
     for (const chart of ['requests-per-second.svg', 'fixed-rate-latency.svg']) {
       expect(markdown).toContain(`](${chart})`)
       const svg = readFileSync(join(out, chart), 'utf8')

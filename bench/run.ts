@@ -11,11 +11,12 @@ import { type Contender, startBareProxy, startInProcess, startIsogate, startUpst
 import type { LoadCommand } from './load.ts'
 import { nginxVersion, startNginx } from './nginx.ts'
 import { scrapePhaseCalls } from './plugin-figures.ts'
-import { stopProcess, usage } from './processes.ts'
+import { firstJsonLine, spawnScript, stopProcess, usage } from './processes.ts'
 import {
   type BenchSettings,
   describeMachine,
   type FixedLoad,
+  type IdleIsolates,
   type Row,
   summarize,
   toFixedRate,
@@ -132,6 +133,13 @@ async function measure(contender: Contender, round: number): Promise<Row> {
   )
 }
 
+/** How many idle isolates are measured in each mode (issue 5: 1, 100 and 1,000). */
+const IDLE_COUNTS: Record<BenchSettings['mode'], string> = {
+  tiny: '1,10',
+  quick: '1,100,1000',
+  full: '1,100,1000',
+}
+
 const nginx = nginxVersion()
 const contenders: Contender[] = []
 try {
@@ -146,7 +154,7 @@ try {
   contenders.push(await startIsogate(upstream.url, 'workspace'))
   contenders.push(await startInProcess(upstream.url))
   const machine = describeMachine(settings, nginx)
-  steps = contenders.length * (settings.rounds + 1)
+  steps = contenders.length * (settings.rounds + 1) + 1
   process.stderr.write(
     `bench: ${contenders.length} contenders; ${settings.rounds} rounds at saturation ` +
       `(${settings.connections} connections, ${settings.seconds}s), then ${settings.rate} req/s for ${settings.rateSeconds}s\n`,
@@ -175,7 +183,12 @@ try {
     const row = summary[i]
     if (row) row.fixed = toFixedRate(settings.rate, load)
   }
-  const markdown = writeReport(outDir, machine, summary, rows)
+  const idle = await progress(
+    `idle isolates: ${IDLE_COUNTS[mode]}`,
+    () => firstJsonLine<IdleIsolates>(spawnScript('./micro/idle-isolates.ts', [IDLE_COUNTS[mode]]), 300_000),
+    (r) => r.counts.map((c) => `${c.count}: ${c.perIsolateMb} MB each`).join(', '),
+  )
+  const markdown = writeReport(outDir, machine, summary, rows, idle)
   process.stdout.write(`\n${markdown}\nWritten to ${outDir}\n`)
 } finally {
   await generator.stop()

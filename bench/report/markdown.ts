@@ -1,6 +1,7 @@
 import type { ColdStart } from '../plugin-figures.ts'
 import { CHARTS } from './charts.ts'
 import type { Machine } from './machine.ts'
+import { type IdleIsolates, idleIsolatesSection } from './micro.ts'
 import { compare, IN_PROCESS, percent, signedMs } from './ratios.ts'
 import type { Summary } from './summarize.ts'
 
@@ -153,12 +154,13 @@ function coldStart(summary: Summary[]): string[] {
 }
 
 /** The whole report: machine and settings, charts, then one table per measurement. */
-export function renderMarkdown(machine: Machine, summary: Summary[]): string {
+export function renderMarkdown(machine: Machine, summary: Summary[], idle?: IdleIsolates): string {
   const sections = [
     head(machine),
     saturation(summary),
     fixedRate(summary, machine.settings.rate),
     coldStart(summary),
+    idleIsolatesSection(idle),
   ]
   return `${sections
     .filter((lines) => lines.length > 0)

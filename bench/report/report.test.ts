@@ -103,6 +103,21 @@ describe('renderMarkdown', () => {
     expect(md).toContain(`](${CHARTS.latency})`)
   })
 
+  it('reports idle isolates against the 1.5 MB budget, when measured', () => {
+    expect(renderMarkdown(machine, base)).not.toContain('## Idle isolates')
+    const md = renderMarkdown(machine, base, {
+      plugin: 'request-transformer',
+      baselineMb: 99,
+      counts: [
+        { count: 1, rssMb: 100, perIsolateMb: 1.38 },
+        { count: 1000, rssMb: 1641, perIsolateMb: 1.54 },
+      ],
+    })
+    expect(md).toContain('## Idle isolates')
+    expect(md).toContain('| 1 | 100 | 1.38 | yes |')
+    expect(md).toContain('| 1000 | 1641 | 1.54 | **no** |')
+  })
+
   it('has a vs in-process column only when the in-process contender ran', () => {
     const without = renderMarkdown(machine, base)
     expect(without).not.toContain('| vs in-process |')

@@ -3,13 +3,21 @@ import { join } from 'node:path'
 import { renderCharts } from './charts.ts'
 import type { Machine } from './machine.ts'
 import { renderMarkdown } from './markdown.ts'
+import type { IdleIsolates } from './micro.ts'
 import type { Row, Summary } from './summarize.ts'
 
 /** Writes latest.json, latest.md and the SVG charts into `dir`; returns the Markdown. */
-export function writeReport(dir: string, machine: Machine, summary: Summary[], rows: Row[]): string {
-  const markdown = renderMarkdown(machine, summary)
+export function writeReport(
+  dir: string,
+  machine: Machine,
+  summary: Summary[],
+  rows: Row[],
+  idle?: IdleIsolates,
+): string {
+  const markdown = renderMarkdown(machine, summary, idle)
   mkdirSync(dir, { recursive: true })
-  writeFileSync(join(dir, 'latest.json'), `${JSON.stringify({ machine, summary, rows }, null, 2)}\n`)
+  const json = { machine, summary, ...(idle ? { idleIsolates: idle } : {}), rows }
+  writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(json, null, 2)}\n`)
   writeFileSync(join(dir, 'latest.md'), markdown)
   const charts = renderCharts(summary, machine.settings.rounds, machine.settings.rate)
   for (const [file, svg] of Object.entries(charts)) writeFileSync(join(dir, file), svg)
