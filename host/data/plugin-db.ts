@@ -38,7 +38,6 @@ export interface PluginDbOptions {
 
 interface Target {
   info: EntityInfo
-  schema: EntitySchema
   dao: EntityDao
 }
 
@@ -47,7 +46,7 @@ export function createPluginDb(options: PluginDbOptions): PluginDb {
   const add = (schema: EntitySchema, plugin: string | null) => {
     const dao = options.entities.dao(schema.adminApiName ?? schema.name)
     if (!dao) return
-    targets.set(schema.name, { info: entityInfo(schema, plugin), schema, dao })
+    targets.set(schema.name, { info: entityInfo(schema, plugin), dao })
   }
   // Kong's PDK exposes the whole DAO; here writes to core entities belong to the Admin API.
   for (const schema of PLUGIN_READABLE_SCHEMAS) add(schema, null)
