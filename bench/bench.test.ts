@@ -74,6 +74,15 @@ it('npm run bench -- --tiny measures every contender and writes its report', asy
     expect(markdown).toContain('## At a fixed rate of 200 req/s')
     expect(markdown).toContain('## Cold start')
     expect(markdown).toContain('## Idle isolates')
+    expect(markdown).toContain('## Throughput against the number of plugins')
+    const series = report.pluginSeries as { isolation: string; count: number; errors: number }[]
+    expect(series.map((p) => `${p.isolation}:${p.count}`)).toEqual([
+      'plugin:0',
+      'plugin:2',
+      'workspace:0',
+      'workspace:2',
+    ])
+    for (const point of series) expect(point.errors).toBe(0)
     expect(report.idleIsolates.counts.map((c: { count: number }) => c.count)).toEqual([1, 10])
     for (const c of report.idleIsolates.counts) expect(Number.isFinite(c.perIsolateMb)).toBe(true)
     for (const chart of ['requests-per-second.svg', 'fixed-rate-latency.svg']) {

@@ -15,6 +15,7 @@ import {
   prepareColdStart,
 } from './plugin-figures.ts'
 import { firstJsonLine, spawnScript, stopProcess } from './processes.ts'
+import { MAX_STAMPS, stampNames } from './stamp-plugins.ts'
 
 /** Something the load is driven against: its URL and the root of its process tree. */
 export interface Contender {
@@ -51,7 +52,11 @@ export type BenchPlugins = Isolation | 'key-auth'
  * With `isolation`, the five BENCH_PLUGINS run on every request, the status listener is on (for
  * the phase-call metrics) and a plugin's cold start is measured before any load.
  */
-export async function startIsogate(upstream: string, plugins?: BenchPlugins): Promise<Contender> {
+export async function startIsogate(
+  upstream: string,
+  plugins?: BenchPlugins,
+  stamps?: { dir: string; count: number },
+): Promise<Contender> {
   const isolation = plugins === 'key-auth' ? 'plugin' : plugins
   const prefix = mkdtempSync(join(tmpdir(), 'isogate-bench-'))
   const [proxyPort, adminPort, statusPort] = [await freePort(), await freePort(), await freePort()]
@@ -68,6 +73,9 @@ export async function startIsogate(upstream: string, plugins?: BenchPlugins): Pr
       ISOGATE_PROXY_ACCESS_LOG: 'off',
       ISOGATE_LOG_LEVEL: 'warn',
       ...(isolation ? { ISOGATE_ISOLATION: isolation } : {}),
+      ...(stamps
+        ? { ISOGATE_PLUGINS: stampNames(MAX_STAMPS).join(','), ISOGATE_PLUGIN_PATHS: stamps.dir }
+        : {}),
     },
   })
   const stop = async () => {
@@ -87,10 +95,14 @@ export async function startIsogate(upstream: string, plugins?: BenchPlugins): Pr
       if (attempt > 300) throw new Error('isogate did not start within 30s')
       await sleep(100)
     }
-    if (isolation) await prepareColdStart(admin, upstream)
+    if (isolation && !stamps) await prepareColdStart(admin, upstream)
     await adminPost(admin, '/services', { name: 'bench', url: upstream })
     await adminPost(admin, '/services/bench/routes', { paths: ['/'] })
     const base = { url, pid: child.pid as number, stop }
+    if (stamps) {
+      for (const name of stampNames(stamps.count)) await adminPost(admin, '/plugins', { name })
+      return { name: `isogate, ${stamps.count} plugins (isolation=${isolation ?? 'plugin'})`, ...base }
+    }
     if (!isolation) return { name: 'isogate, no plugins', ...base }
     if (plugins === 'key-auth') {
       return {

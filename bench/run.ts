@@ -5,6 +5,7 @@
  * medians reported), then one paced run at a fixed rate per contender.
  */
 import { spawn } from 'node:child_process'
+import { rmSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { type Contender, startBareProxy, startInProcess, startIsogate, startUpstream } from './contenders.ts'
@@ -18,10 +19,12 @@ import {
   type FixedLoad,
   type IdleIsolates,
   type Row,
+  type SeriesPoint,
   summarize,
   toFixedRate,
   writeReport,
 } from './report/index.ts'
+import { writeStampPlugins } from './stamp-plugins.ts'
 
 type SaturationLoad = Omit<Row, 'name' | 'cpuPer1k' | 'peakRssMb'>
 
@@ -133,6 +136,13 @@ async function measure(contender: Contender, round: number): Promise<Row> {
   )
 }
 
+/** Chain lengths of the plugin-count series in each mode (issue 5: 0, 1, 2, 5 and 10). */
+const SERIES_COUNTS: Record<BenchSettings['mode'], number[]> = {
+  tiny: [0, 2],
+  quick: [0, 1, 2, 5, 10],
+  full: [0, 1, 2, 5, 10],
+}
+
 /** How many idle isolates are measured in each mode (issue 5: 1, 100 and 1,000). */
 const IDLE_COUNTS: Record<BenchSettings['mode'], string> = {
   tiny: '1,10',
@@ -154,7 +164,7 @@ try {
   contenders.push(await startIsogate(upstream.url, 'workspace'))
   contenders.push(await startInProcess(upstream.url))
   const machine = describeMachine(settings, nginx)
-  steps = contenders.length * (settings.rounds + 1) + 1
+  steps = contenders.length * (settings.rounds + 1) + 2 * SERIES_COUNTS[mode].length + 1
   process.stderr.write(
     `bench: ${contenders.length} contenders; ${settings.rounds} rounds at saturation ` +
       `(${settings.connections} connections, ${settings.seconds}s), then ${settings.rate} req/s for ${settings.rateSeconds}s\n`,
@@ -183,12 +193,36 @@ try {
     const row = summary[i]
     if (row) row.fixed = toFixedRate(settings.rate, load)
   }
+  const series: SeriesPoint[] = []
+  const stamps = writeStampPlugins()
+  try {
+    for (const isolation of ['plugin', 'workspace'] as const) {
+      for (const count of SERIES_COUNTS[mode]) {
+        const chain = await startIsogate(upstream.url, isolation, { dir: stamps, count })
+        try {
+          const load = await progress(
+            `series: ${chain.name}`,
+            async () => {
+              if (settings.warmup > 0) await saturate(chain, settings.warmup)
+              return saturate(chain, settings.seconds)
+            },
+            (r) => `${Math.round(r.rps)} req/s`,
+          )
+          series.push({ isolation, count, rps: load.rps, errors: load.errors + load.non2xx })
+        } finally {
+          await chain.stop()
+        }
+      }
+    }
+  } finally {
+    rmSync(stamps, { recursive: true, force: true })
+  }
   const idle = await progress(
     `idle isolates: ${IDLE_COUNTS[mode]}`,
     () => firstJsonLine<IdleIsolates>(spawnScript('./micro/idle-isolates.ts', [IDLE_COUNTS[mode]]), 300_000),
     (r) => r.counts.map((c) => `${c.count}: ${c.perIsolateMb} MB each`).join(', '),
   )
-  const markdown = writeReport(outDir, machine, summary, rows, idle)
+  const markdown = writeReport(outDir, machine, summary, rows, idle, series)
   process.stdout.write(`\n${markdown}\nWritten to ${outDir}\n`)
 } finally {
   await generator.stop()

@@ -12,6 +12,7 @@ export {
   NO_PLUGINS,
   UPSTREAM,
 } from './ratios.ts'
+export { type SeriesPoint, seriesSection } from './series.ts'
 export {
   type FixedLoad,
   type FixedRate,

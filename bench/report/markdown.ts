@@ -3,6 +3,7 @@ import { CHARTS } from './charts.ts'
 import type { Machine } from './machine.ts'
 import { type IdleIsolates, idleIsolatesSection } from './micro.ts'
 import { compare, IN_PROCESS, percent, signedMs } from './ratios.ts'
+import { type SeriesPoint, seriesSection } from './series.ts'
 import type { Summary } from './summarize.ts'
 
 const fixed = (value: number, digits: number) => value.toFixed(digits)
@@ -154,12 +155,18 @@ function coldStart(summary: Summary[]): string[] {
 }
 
 /** The whole report: machine and settings, charts, then one table per measurement. */
-export function renderMarkdown(machine: Machine, summary: Summary[], idle?: IdleIsolates): string {
+export function renderMarkdown(
+  machine: Machine,
+  summary: Summary[],
+  idle?: IdleIsolates,
+  series?: readonly SeriesPoint[],
+): string {
   const sections = [
     head(machine),
     saturation(summary),
     fixedRate(summary, machine.settings.rate),
     coldStart(summary),
+    seriesSection(series),
     idleIsolatesSection(idle),
   ]
   return `${sections

@@ -103,6 +103,18 @@ describe('renderMarkdown', () => {
     expect(md).toContain(`](${CHARTS.latency})`)
   })
 
+  it('reports the plugin-count series against each mode at 0 plugins, when measured', () => {
+    expect(renderMarkdown(machine, base)).not.toContain('## Throughput against the number of plugins')
+    const md = renderMarkdown(machine, base, undefined, [
+      { isolation: 'plugin', count: 0, rps: 20000, errors: 0 },
+      { isolation: 'plugin', count: 2, rps: 5000, errors: 0 },
+      { isolation: 'workspace', count: 0, rps: 20000, errors: 0 },
+      { isolation: 'workspace', count: 2, rps: 10000, errors: 3 },
+    ])
+    expect(md).toContain('| 0 | 20000 (100.0 %) | 20000 (100.0 %) |')
+    expect(md).toContain('| 2 | 5000 (25.0 %) | 10000 (50.0 %), **3 errors** |')
+  })
+
   it('reports idle isolates against the 1.5 MB budget, when measured', () => {
     expect(renderMarkdown(machine, base)).not.toContain('## Idle isolates')
     const md = renderMarkdown(machine, base, {

@@ -4,6 +4,7 @@ import { renderCharts } from './charts.ts'
 import type { Machine } from './machine.ts'
 import { renderMarkdown } from './markdown.ts'
 import type { IdleIsolates } from './micro.ts'
+import type { SeriesPoint } from './series.ts'
 import type { Row, Summary } from './summarize.ts'
 
 /** Writes latest.json, latest.md and the SVG charts into `dir`; returns the Markdown. */
@@ -13,10 +14,17 @@ export function writeReport(
   summary: Summary[],
   rows: Row[],
   idle?: IdleIsolates,
+  series?: readonly SeriesPoint[],
 ): string {
-  const markdown = renderMarkdown(machine, summary, idle)
+  const markdown = renderMarkdown(machine, summary, idle, series)
   mkdirSync(dir, { recursive: true })
-  const json = { machine, summary, ...(idle ? { idleIsolates: idle } : {}), rows }
+  const json = {
+    machine,
+    summary,
+    ...(series ? { pluginSeries: series } : {}),
+    ...(idle ? { idleIsolates: idle } : {}),
+    rows,
+  }
   writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(json, null, 2)}\n`)
   writeFileSync(join(dir, 'latest.md'), markdown)
   const charts = renderCharts(summary, machine.settings.rounds, machine.settings.rate)
