@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { keyAuthDaos } from './test-keyauth.ts'
+import { keyAuthDaos } from '../../test/helpers/index.ts'
 import { startTestAdmin, type TestAdmin } from './test-server.ts'
 
 let admin: TestAdmin

@@ -3,15 +3,10 @@ import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { Ajv, type ErrorObject } from 'ajv'
 import { fetch } from 'undici'
-import { createEntities, type Entities, type EntitySchema, type PluginRegistry } from '../entities/index.ts'
+import type { TestDaos } from '../../test/helpers/index.ts'
+import { createEntities, type Entities, type PluginRegistry } from '../entities/index.ts'
 import type { FieldErrors } from '../errors/index.ts'
-import {
-  type MigrationSubsystem,
-  migrationsBootstrap,
-  migrationsUp,
-  openStorage,
-  type Storage,
-} from '../storage/index.ts'
+import { migrationsBootstrap, migrationsUp, openStorage, type Storage } from '../storage/index.ts'
 import { createAdminApp } from './app.ts'
 import type { AdminDeps, NodeInfo } from './deps.ts'
 
@@ -101,11 +96,6 @@ export interface CallResult {
 }
 
 /** Plugin DAOs the test Admin API serves, with the migrations that create their tables. */
-export interface TestDaos {
-  schemas: EntitySchema[]
-  migrations: MigrationSubsystem[]
-}
-
 export interface TestAdmin {
   url: string
   entities: Entities

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { keyAuthCredentials, keyAuthDaos } from '../../test/helpers/index.ts'
 import { type EntityDao, entityCacheKeys, kongCacheKey } from './index.ts'
 import { pluginsSchema } from './schemas/plugins.ts'
 import { workspacesSchema } from './schemas/workspaces.ts'
 import { openTestEntities, type TestEntities } from './test-helpers.ts'
-import { keyAuthCredentials, keyAuthDaos } from './test-keyauth.ts'
 
 describe('kongCacheKey and entityCacheKeys', () => {
   it('fill five slots and end with the workspace id, as Kong 3.x does', () => {

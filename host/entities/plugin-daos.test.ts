@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { keyAuthDaos } from '../../test/helpers/index.ts'
 import { openTestEntities, rejection, type TestEntities } from './test-helpers.ts'
-import { keyAuthDaos } from './test-keyauth.ts'
 
 let t: TestEntities
 beforeEach(async () => {

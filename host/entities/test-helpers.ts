@@ -1,14 +1,8 @@
-import {
-  type MigrationSubsystem,
-  migrationsBootstrap,
-  migrationsUp,
-  openStorage,
-  type Storage,
-} from '../storage/index.ts'
+import type { TestDaos } from '../../test/helpers/index.ts'
+import { migrationsBootstrap, migrationsUp, openStorage, type Storage } from '../storage/index.ts'
 import type { ChangeEvent } from './dao-types.ts'
 import { createEntities } from './entities.ts'
 import type { Entities } from './entities-types.ts'
-import type { EntitySchema } from './schema-types.ts'
 import { createTestPluginRegistry } from './test-plugin-registry.ts'
 
 /** Test plugins: a key-auth-like plugin with defaults, and a plugin that cannot be scoped to consumers. */
@@ -49,14 +43,8 @@ export interface TestEntities {
   close(): Promise<void>
 }
 
-/** Plugin DAOs to serve, with the migrations that create their tables. */
-export interface TestPluginDaos {
-  schemas: EntitySchema[]
-  migrations: MigrationSubsystem[]
-}
-
 /** A bootstrapped in-memory database with the entity layer over it. */
-export async function openTestEntities(path = ':memory:', daos?: TestPluginDaos): Promise<TestEntities> {
+export async function openTestEntities(path = ':memory:', daos?: TestDaos): Promise<TestEntities> {
   const storage = await openStorage({ dialect: 'sqlite', path })
   await migrationsBootstrap(storage)
   if (daos) await migrationsUp(storage, daos.migrations)

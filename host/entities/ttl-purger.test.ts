@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { keyAuthDaos } from '../../test/helpers/index.ts'
 import type { ChangeEvent, EntityDao } from './index.ts'
 import { startTtlPurger } from './index.ts'
 import { openTestEntities, type TestEntities } from './test-helpers.ts'
-import { keyAuthDaos } from './test-keyauth.ts'
 
 let t: TestEntities
 beforeEach(async () => {

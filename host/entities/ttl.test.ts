@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { keyAuthCredentials, keyAuthDaos } from '../../test/helpers/index.ts'
 import type { EntityDao, EntitySchema, Row } from './index.ts'
 import { openTestEntities, rejection, type TestEntities } from './test-helpers.ts'
-import { keyAuthCredentials, keyAuthDaos } from './test-keyauth.ts'
 
 /** A second ttl entity that references credentials through a restricting foreign key. */
 const notes: EntitySchema = {

@@ -1,6 +1,7 @@
 export { type CliNode, startCliNode } from './cli-node.ts'
 export { FIXTURE_PLUGINS } from './fixture-plugins.ts'
 export { freePort } from './free-port.ts'
+export { keyAuthCredentials, keyAuthDaos, type TestDaos } from './keyauth-daos.ts'
 export { writePluginFolders } from './plugin-folder.ts'
 export { type CliResult, runCli, spawnCli } from './run-cli.ts'
 export { startTestGateway, type TestGateway } from './test-gateway.ts'

@@ -1,5 +1,5 @@
-import type { EntitySchema } from '../entities/index.ts'
-import type { TestDaos } from './test-server.ts'
+import type { EntitySchema } from '../../host/entities/index.ts'
+import type { MigrationSubsystem } from '../../host/storage/index.ts'
 
 /** A key-auth credential DAO as the key-auth plugin declares it (Kong's daos.lua). */
 export const keyAuthCredentials: EntitySchema = {
@@ -21,6 +21,12 @@ export const keyAuthCredentials: EntitySchema = {
 }
 
 /** The table its plugin migration creates, with the host-private `ttl` column (expiry, epoch ms). */
+/** Plugin DAOs with the migrations that create their tables, as the entity and Admin API tests take them. */
+export interface TestDaos {
+  schemas: EntitySchema[]
+  migrations: MigrationSubsystem[]
+}
+
 export const keyAuthDaos: TestDaos = {
   schemas: [keyAuthCredentials],
   migrations: [
