@@ -42,6 +42,7 @@ it('npm run bench -- --tiny measures every contender and writes its report', asy
       'isogate, 5 plugins (isolation=plugin)',
       'isogate, 5 plugins (isolation=workspace)',
       'isogate, 5 plugins in-process (no isolation)',
+      'Kong-style plugin server (kong-pdk), 5 plugins',
     ])
     for (const row of report.summary) {
       expect(row.rps).toBeGreaterThan(0)
@@ -69,8 +70,14 @@ it('npm run bench -- --tiny measures every contender and writes its report', asy
     expect(markdown).toContain(`- **machine**: `)
     expect(markdown).toContain(nginx === null ? 'nginx not on the PATH (not measured)' : `nginx ${nginx}`)
     expect(markdown).toContain('| isogate, 5 plugins (isolation=plugin) |')
-    for (const column of ['vs bare proxy', 'vs no plugins', 'vs in-process', 'p99 added vs no plugins ms'])
-      expect(markdown).toContain(`| ${column} |`)
+    const columns = [
+      'vs bare proxy',
+      'vs no plugins',
+      'vs in-process',
+      'vs plugin server',
+      'p99 added vs no plugins ms',
+    ]
+    for (const column of columns) expect(markdown).toContain(`| ${column} |`)
     expect(markdown).toContain('## At a fixed rate of 200 req/s')
     expect(markdown).toContain('## Cold start')
     expect(markdown).toContain('## Idle isolates')
@@ -83,6 +90,20 @@ it('npm run bench -- --tiny measures every contender and writes its report', asy
       'workspace:2',
     ])
     for (const point of series) expect(point.errors).toBe(0)
+    expect(stderr).toMatch(/^\[\d+\/\d+\] spread: 3 workspaces \.\.\. \d+ req\/s$/m)
+    expect(markdown).toContain('## Throughput with traffic spread over workspaces')
+    const spread = report.workspaceSpread as {
+      workspaces: number
+      rps: number
+      errors: number
+      rssMb: number
+    }[]
+    expect(spread.map((p) => p.workspaces)).toEqual([1, 3])
+    for (const point of spread) {
+      expect(point.rps).toBeGreaterThan(0)
+      expect(point.errors).toBe(0)
+      expect(point.rssMb).toBeGreaterThan(0)
+    }
     expect(report.idleIsolates.counts.map((c: { count: number }) => c.count)).toEqual([1, 10])
     for (const c of report.idleIsolates.counts) expect(Number.isFinite(c.perIsolateMb)).toBe(true)
     for (const chart of ['requests-per-second.svg', 'fixed-rate-latency.svg']) {

@@ -1,13 +1,7 @@
-import type { ChildProcess } from 'node:child_process'
-import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { setTimeout as sleep } from 'node:timers/promises'
-import { fileURLToPath } from 'node:url'
-import { freePort } from '../test/helpers/index.ts'
+import { launchIsogate } from './isogate-process.ts'
 import {
   adminPost,
+  BENCH_KEY,
   type ColdStart,
   configureKeyAuth,
   configurePlugins,
@@ -58,47 +52,22 @@ export async function startIsogate(
   stamps?: { dir: string; count: number },
 ): Promise<Contender> {
   const isolation = plugins === 'key-auth' ? 'plugin' : plugins
-  const prefix = mkdtempSync(join(tmpdir(), 'isogate-bench-'))
-  const [proxyPort, adminPort, statusPort] = [await freePort(), await freePort(), await freePort()]
-  const bin = fileURLToPath(new URL('../bin/isogate.js', import.meta.url))
-  const child: ChildProcess = spawn(process.execPath, [bin, 'start'], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: {
-      ...process.env,
-      ISOGATE_PREFIX: prefix,
-      ISOGATE_PROXY_LISTEN: `127.0.0.1:${proxyPort}`,
-      ISOGATE_ADMIN_LISTEN: `127.0.0.1:${adminPort}`,
-      ISOGATE_STATUS_LISTEN: isolation ? `127.0.0.1:${statusPort}` : 'off',
-      ISOGATE_WORKER_PROCESSES: '1',
-      ISOGATE_PROXY_ACCESS_LOG: 'off',
-      ISOGATE_LOG_LEVEL: 'warn',
+  const gateway = await launchIsogate(
+    {
       ...(isolation ? { ISOGATE_ISOLATION: isolation } : {}),
       ...(stamps
         ? { ISOGATE_PLUGINS: stampNames(MAX_STAMPS).join(','), ISOGATE_PLUGIN_PATHS: stamps.dir }
         : {}),
     },
-  })
-  const stop = async () => {
-    await stopProcess(child)
-    rmSync(prefix, { recursive: true, force: true })
-  }
-  const admin = `http://127.0.0.1:${adminPort}`
-  const url = `http://127.0.0.1:${proxyPort}`
+    { status: isolation !== undefined },
+  )
+  const { admin, url, stop } = gateway
+  const statusUrl = gateway.statusUrl
   try {
-    for (let attempt = 0; ; attempt++) {
-      if (child.exitCode !== null) throw new Error('isogate exited during start')
-      const up = await fetch(`${admin}/status`).then(
-        (r) => r.ok,
-        () => false,
-      )
-      if (up) break
-      if (attempt > 300) throw new Error('isogate did not start within 30s')
-      await sleep(100)
-    }
     if (isolation && !stamps) await prepareColdStart(admin, upstream)
     await adminPost(admin, '/services', { name: 'bench', url: upstream })
     await adminPost(admin, '/services/bench/routes', { paths: ['/'] })
-    const base = { url, pid: child.pid as number, stop }
+    const base = { url, pid: gateway.child.pid as number, stop }
     if (stamps) {
       for (const name of stampNames(stamps.count)) await adminPost(admin, '/plugins', { name })
       return { name: `isogate, ${stamps.count} plugins (isolation=${isolation ?? 'plugin'})`, ...base }
@@ -108,15 +77,16 @@ export async function startIsogate(
       return {
         name: 'isogate, key-auth (warm cache)',
         ...base,
-        statusUrl: `http://127.0.0.1:${statusPort}`,
+        ...(statusUrl !== null ? { statusUrl } : {}),
         headers: await configureKeyAuth(admin),
       }
     }
-    await configurePlugins(admin)
+    const headers = await configurePlugins(admin)
     return {
       name: `isogate, 5 plugins (isolation=${isolation})`,
       ...base,
-      statusUrl: `http://127.0.0.1:${statusPort}`,
+      headers,
+      ...(statusUrl !== null ? { statusUrl } : {}),
       coldStart: await measureColdStart(admin, url),
     }
   } catch (error) {
@@ -141,6 +111,7 @@ export async function startInProcess(upstream: string): Promise<Contender> {
     return {
       name: 'isogate, 5 plugins in-process (no isolation)',
       url,
+      headers: { ...BENCH_KEY },
       pid: child.pid as number,
       stop,
       statusUrl: `http://127.0.0.1:${ports.statusPort}`,

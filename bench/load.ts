@@ -22,18 +22,37 @@ interface Load {
   connections: number
   /** Headers every request carries (key-auth's key). */
   headers?: Record<string, string>
+  /** Host headers the requests cycle over, evenly (the workspace-spread figure). */
+  hosts?: string[]
 }
 
 /** At saturation: `connections` kept busy. At a rate: `rate` req/s over up to `connections`. */
 export type LoadCommand = ({ mode: 'saturate' } | { mode: 'rate'; rate: number }) & Load
 
-async function saturate({ url, connections, seconds, headers }: Load) {
+/**
+ * Each connection cycles over every host, starting at its own offset, so a round shorter than
+ * one cycle still spreads over all of them.
+ */
+function spreadOver(hosts: string[], connections: number) {
+  let client = 0
+  const requests = (start: number) =>
+    [...hosts.slice(start), ...hosts.slice(0, start)].map((host) => ({ headers: { host } }))
+  return {
+    requests: requests(0),
+    setupClient: (c: { setRequests(requests: unknown[]): void }) => {
+      c.setRequests(requests(Math.floor((client++ * hosts.length) / connections) % hosts.length))
+    },
+  }
+}
+
+async function saturate({ url, connections, seconds, headers, hosts }: Load) {
   const result = await autocannon({
     url,
     connections,
     duration: seconds,
     pipelining: 1,
     ...(headers ? { headers } : {}),
+    ...(hosts && hosts.length > 0 ? spreadOver(hosts, connections) : {}),
   })
   return {
     requests: result.requests.total,

@@ -76,12 +76,15 @@ export interface Usage {
   cpuSeconds: number
   /** Sum of the tree's peak resident sets, in MB. */
   peakRssMb: number
+  /** Sum of the tree's resident sets now, in MB. */
+  rssMb: number
 }
 
-/** CPU and peak memory of a process tree, from /proc (Linux). */
+/** CPU, and memory now and at its peak, of a process tree, from /proc (Linux). */
 export function usage(root: number): Usage {
   let ticks = 0
   let peakKb = 0
+  let rssKb = 0
   for (const pid of tree(root)) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
@@ -89,9 +92,14 @@ export function usage(root: number): Usage {
       ticks += Number(fields[11]) + Number(fields[12])
       const status = readFileSync(`/proc/${pid}/status`, 'utf8')
       peakKb += Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0)
+      rssKb += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0)
     } catch {
       // the process ended while we looked
     }
   }
-  return { cpuSeconds: ticks / CLK_TCK, peakRssMb: Math.round(peakKb / 1024) }
+  return {
+    cpuSeconds: ticks / CLK_TCK,
+    peakRssMb: Math.round(peakKb / 1024),
+    rssMb: Math.round(rssKb / 1024),
+  }
 }

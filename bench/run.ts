@@ -12,6 +12,7 @@ import { type Contender, startBareProxy, startInProcess, startIsogate, startUpst
 import type { LoadCommand } from './load.ts'
 import { nginxVersion, startNginx } from './nginx.ts'
 import { scrapePhaseCalls } from './plugin-figures.ts'
+import { startPluginServerContender } from './plugin-server/index.ts'
 import { firstJsonLine, spawnScript, stopProcess, usage } from './processes.ts'
 import {
   type BenchSettings,
@@ -20,11 +21,13 @@ import {
   type IdleIsolates,
   type Row,
   type SeriesPoint,
+  type SpreadPoint,
   summarize,
   toFixedRate,
   writeReport,
 } from './report/index.ts'
 import { writeStampPlugins } from './stamp-plugins.ts'
+import { measureSpread, SPREAD_COUNTS, type SpreadGateway } from './workspace-spread.ts'
 
 type SaturationLoad = Omit<Row, 'name' | 'cpuPer1k' | 'peakRssMb'>
 
@@ -163,8 +166,13 @@ try {
   contenders.push(await startIsogate(upstream.url, 'plugin'))
   contenders.push(await startIsogate(upstream.url, 'workspace'))
   contenders.push(await startInProcess(upstream.url))
+  contenders.push(await startPluginServerContender(upstream.url))
   const machine = describeMachine(settings, nginx)
-  steps = contenders.length * (settings.rounds + 1) + 2 * SERIES_COUNTS[mode].length + 1
+  steps =
+    contenders.length * (settings.rounds + 1) +
+    2 * SERIES_COUNTS[mode].length +
+    2 * SPREAD_COUNTS[mode].length +
+    1
   process.stderr.write(
     `bench: ${contenders.length} contenders; ${settings.rounds} rounds at saturation ` +
       `(${settings.connections} connections, ${settings.seconds}s), then ${settings.rate} req/s for ${settings.rateSeconds}s\n`,
@@ -217,12 +225,25 @@ try {
   } finally {
     rmSync(stamps, { recursive: true, force: true })
   }
+  const spread: SpreadPoint[] = []
+  const spreadLoad = ({ url, hosts }: SpreadGateway, seconds: number) =>
+    generator.run<SaturationLoad>({
+      mode: 'saturate',
+      url,
+      connections: settings.connections,
+      seconds,
+      hosts,
+    })
+  for (const workspaces of SPREAD_COUNTS[mode]) {
+    const run = { upstream: upstream.url, settings, saturate: spreadLoad, progress }
+    spread.push(await measureSpread(run, workspaces))
+  }
   const idle = await progress(
     `idle isolates: ${IDLE_COUNTS[mode]}`,
     () => firstJsonLine<IdleIsolates>(spawnScript('./micro/idle-isolates.ts', [IDLE_COUNTS[mode]]), 300_000),
     (r) => r.counts.map((c) => `${c.count}: ${c.perIsolateMb} MB each`).join(', '),
   )
-  const markdown = writeReport(outDir, machine, summary, rows, idle, series)
+  const markdown = writeReport(outDir, machine, summary, rows, idle, series, spread)
   process.stdout.write(`\n${markdown}\nWritten to ${outDir}\n`)
 } finally {
   await generator.stop()

@@ -163,6 +163,12 @@ export interface PhaseCall {
   run: { plugin: string; config: string }[]
   /** Full state on the first call of a request in this isolate. */
   state?: RequestState
+  /**
+   * With `state`: its `route` and/or `service` were left out because they are the ones this
+   * isolate's last full state carried (the same entities of the same configuration): the isolate
+   * reuses those. Route and service are a third of a typical full state.
+   */
+  reuse?: { route?: boolean; service?: boolean }
   /** Changes since the last call of this request in this isolate. */
   delta?: Partial<RequestState>
   /** bodyFilter: the chunk (base64) and whether it is the last one. */
@@ -329,8 +335,9 @@ export interface PluginOutcome {
 
 /**
  * Isolate → host: the outcome of a call or resume. A pending result carries only `seq`,
- * `pending` and `io` (outcomes and mutations empty); the final one carries the whole call: every
- * outcome, every mutation in call order, exit, shared and chunk. After a resume that delivered
+ * `pending` and `io` (outcomes and mutations empty); the final one carries the whole call: the
+ * outcome of every instance that did more than return (an exit, an error, or log lines; an
+ * instance without one returned without logging), every mutation in call order, exit, shared and chunk. After a resume that delivered
  * I/O results the call is usually still pending with no new `io` (the awaiting code runs when the
  * crossing returns): resume again with `io: []`.
  */

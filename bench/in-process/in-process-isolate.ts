@@ -16,7 +16,7 @@ import type { HostMessage, PhaseResult } from '../../runtime/protocol.ts'
 /** The prelude's `globalThis.__isogate`, as functions of the context's realm. */
 interface Gate {
   adopt(name: string): unknown
-  dispatch(message: string): unknown
+  dispatch(message: string, late: (text: string | null) => void): unknown
 }
 
 /** Runs nothing: evaluating it makes V8 run the context's queued microtasks (see `dispatch`). */
@@ -58,7 +58,7 @@ export class InProcessIsolate implements IsolateHandle {
    * As PluginIsolate.dispatch: `seq` assigned here, the answer parsed and checked by the same
    * parseResult. Microtasks the call queued run right after it returns, as isolated-vm runs them
    * at the end of each crossing (the context's own queue, `microtaskMode: 'afterEvaluate'`), so a
-   * call answered `pending` settles for the next resume exactly as it does in an isolate.
+   * call settles inside the same call exactly as it does in an isolate.
    */
   dispatch(message: HostMessage, _timeoutMs: number): PhaseResult {
     if (this.#disposed) throw new IsolateError('isolate_disposed', 'the plugin context is disposed')
@@ -66,9 +66,16 @@ export class InProcessIsolate implements IsolateHandle {
     const argument = JSON.stringify({ ...message, seq })
     const started = performance.now()
     let answer: unknown
+    // The isolate's gate hands the prelude a writer for a pending call's later answer (see
+    // GATE_SOURCE); the same here, so an async handler finishes in one call as it does there.
+    let late: string | null = null
+    const write = (text: string | null) => {
+      if (text !== null) late = text
+    }
     try {
-      answer = Reflect.apply(this.#gate.dispatch, this.#gate, [argument])
+      answer = Reflect.apply(this.#gate.dispatch, this.#gate, [argument, write])
       DRAIN.runInContext(this.#context)
+      if (late !== null) answer = late
     } catch (error) {
       this.dispose()
       throw new BridgeViolation('dispatch_threw', `the prelude threw: ${messageOf(error)}`)

@@ -1,5 +1,5 @@
 import { type BarChart, barChart } from '../charts/index.ts'
-import { compare, isPluginRow, NO_PLUGINS, percent, signedMs } from './ratios.ts'
+import { compare, isPluginRow, NO_PLUGINS, percent, signedMs, times } from './ratios.ts'
 import type { Summary } from './summarize.ts'
 
 /** The charts' file names, beside latest.md and latest.json. */
@@ -24,6 +24,7 @@ export function requestsChart(summary: Summary[], rounds: number): BarChart {
         c.vsBare === undefined ? '' : `${percent(c.vsBare)} of bare proxy`,
         c.vsNoPlugins === undefined ? '' : `${percent(c.vsNoPlugins)} of no plugins`,
         c.vsInProcess === undefined ? '' : `${percent(c.vsInProcess)} of in-process`,
+        c.vsPluginServer === undefined ? '' : `${times(c.vsPluginServer)} plugin server`,
       ]
       const text = [count(s.rps), ...ratios].filter(Boolean).join(' · ')
       return { label: s.name, bars: [{ value: s.rps, text, color: colorOf(s.name) }] }

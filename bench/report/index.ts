@@ -10,9 +10,11 @@ export {
   isIsolatedChain,
   isPluginRow,
   NO_PLUGINS,
+  PLUGIN_SERVER,
   UPSTREAM,
 } from './ratios.ts'
 export { type SeriesPoint, seriesSection } from './series.ts'
+export { type SpreadPoint, spreadSection } from './spread.ts'
 export {
   type FixedLoad,
   type FixedRate,

@@ -2,8 +2,9 @@ import type { ColdStart } from '../plugin-figures.ts'
 import { CHARTS } from './charts.ts'
 import type { Machine } from './machine.ts'
 import { type IdleIsolates, idleIsolatesSection } from './micro.ts'
-import { compare, IN_PROCESS, percent, signedMs } from './ratios.ts'
+import { compare, IN_PROCESS, PLUGIN_SERVER, percent, signedMs, times } from './ratios.ts'
 import { type SeriesPoint, seriesSection } from './series.ts'
+import { type SpreadPoint, spreadSection } from './spread.ts'
 import type { Summary } from './summarize.ts'
 
 const fixed = (value: number, digits: number) => value.toFixed(digits)
@@ -37,6 +38,7 @@ function head(machine: Machine): string[] {
 
 function saturation(summary: Summary[]): string[] {
   const inProcess = summary.some((s) => s.name === IN_PROCESS)
+  const server = summary.some((s) => s.name === PLUGIN_SERVER)
   const rows = summary.map((s) => {
     const c = compare(s, summary)
     const calls = s.phaseCalls
@@ -53,6 +55,7 @@ function saturation(summary: Summary[]): string[] {
       percent(c.vsBare),
       percent(c.vsNoPlugins),
       ...(inProcess ? [percent(c.vsInProcess)] : []),
+      ...(server ? [times(c.vsPluginServer)] : []),
       calls && calls.p50 !== null && calls.p99 !== null
         ? `${fixed(calls.p50, 1)} / ${fixed(calls.p99, 1)}`
         : '',
@@ -78,6 +81,7 @@ function saturation(summary: Summary[]): string[] {
         'vs bare proxy',
         'vs no plugins',
         ...(inProcess ? ['vs in-process'] : []),
+        ...(server ? ['vs plugin server'] : []),
         'phase call p50 / p99 µs',
       ],
       rows,
@@ -160,6 +164,7 @@ export function renderMarkdown(
   summary: Summary[],
   idle?: IdleIsolates,
   series?: readonly SeriesPoint[],
+  spread?: readonly SpreadPoint[],
 ): string {
   const sections = [
     head(machine),
@@ -167,6 +172,7 @@ export function renderMarkdown(
     fixedRate(summary, machine.settings.rate),
     coldStart(summary),
     seriesSection(series),
+    spreadSection(spread),
     idleIsolatesSection(idle),
   ]
   return `${sections

@@ -5,6 +5,7 @@ export const UPSTREAM = 'upstream alone'
 export const BARE_PROXY = 'bare undici proxy'
 export const NO_PLUGINS = 'isogate, no plugins'
 export const IN_PROCESS = 'isogate, 5 plugins in-process (no isolation)'
+export const PLUGIN_SERVER = 'Kong-style plugin server (kong-pdk), 5 plugins'
 
 /** isogate running plugins, in any mode: compared with isogate running none. */
 export const isPluginRow = (name: string) => name.startsWith('isogate, ') && name !== NO_PLUGINS
@@ -17,6 +18,8 @@ export interface Comparison {
   vsBare?: number
   vsNoPlugins?: number
   vsInProcess?: number
+  /** The isolated chain's requests/s as a multiple of the Kong-style plugin server's (budget: 3×). */
+  vsPluginServer?: number
   /** p99 at the fixed rate minus the no-plugins gateway's, ms. */
   p99Added?: number
 }
@@ -24,7 +27,12 @@ export interface Comparison {
 /** How a row compares with the reference rows of the same run (only the comparisons that apply). */
 export function compare(row: Summary, all: Summary[]): Comparison {
   const find = (name: string) => all.find((s) => s.name === name)
-  const [bare, noPlugins, inProcess] = [find(BARE_PROXY), find(NO_PLUGINS), find(IN_PROCESS)]
+  const [bare, noPlugins, inProcess, server] = [
+    find(BARE_PROXY),
+    find(NO_PLUGINS),
+    find(IN_PROCESS),
+    find(PLUGIN_SERVER),
+  ]
   const share = (base: Summary | undefined) => (base && base.rps > 0 ? row.rps / base.rps : undefined)
   const result: Comparison = {}
   if (row.name !== UPSTREAM && row.name !== BARE_PROXY) result.vsBare = share(bare)
@@ -32,9 +40,16 @@ export function compare(row: Summary, all: Summary[]): Comparison {
     result.vsNoPlugins = share(noPlugins)
     if (row.fixed && noPlugins?.fixed) result.p99Added = row.fixed.p99 - noPlugins.fixed.p99
   }
-  if (isIsolatedChain(row.name)) result.vsInProcess = share(inProcess)
+  if (isIsolatedChain(row.name)) {
+    result.vsInProcess = share(inProcess)
+    result.vsPluginServer = share(server)
+  }
   return result
 }
+
+/** A multiple: `2.4×`. */
+export const times = (fraction: number | undefined) =>
+  fraction === undefined ? '' : `${fraction.toFixed(2)}×`
 
 export const percent = (fraction: number | undefined) =>
   fraction === undefined ? '' : `${(fraction * 100).toFixed(1)} %`

@@ -4,6 +4,7 @@ import {
   compare,
   IN_PROCESS,
   type Machine,
+  PLUGIN_SERVER,
   renderCharts,
   renderMarkdown,
   type Summary,
@@ -78,6 +79,17 @@ describe('compare', () => {
       vsNoPlugins: 0.5,
       p99Added: 0.25,
     })
+  })
+
+  it('gives the isolated chains their multiple of the Kong-style plugin server', () => {
+    const all = [...withInProcess, row(PLUGIN_SERVER, 1000, 2)]
+    expect(compare(all[4] as Summary, all).vsPluginServer).toBe(4)
+    expect(compare(all[3] as Summary, all).vsPluginServer).toBe(2)
+    expect(compare(all[6] as Summary, all)).toEqual({ vsBare: 0.05 })
+    const md = renderMarkdown(machine, all)
+    expect(md).toContain('| vs plugin server |')
+    expect(md).toMatch(/\| isogate, 5 plugins \(isolation=workspace\) \|.*\| 4\.00× \|/)
+    expect(renderMarkdown(machine, withInProcess)).not.toContain('vs plugin server')
   })
 
   it('has no in-process ratio while no in-process contender ran', () => {

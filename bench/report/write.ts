@@ -5,6 +5,7 @@ import type { Machine } from './machine.ts'
 import { renderMarkdown } from './markdown.ts'
 import type { IdleIsolates } from './micro.ts'
 import type { SeriesPoint } from './series.ts'
+import type { SpreadPoint } from './spread.ts'
 import type { Row, Summary } from './summarize.ts'
 
 /** Writes latest.json, latest.md and the SVG charts into `dir`; returns the Markdown. */
@@ -15,13 +16,15 @@ export function writeReport(
   rows: Row[],
   idle?: IdleIsolates,
   series?: readonly SeriesPoint[],
+  spread?: readonly SpreadPoint[],
 ): string {
-  const markdown = renderMarkdown(machine, summary, idle, series)
+  const markdown = renderMarkdown(machine, summary, idle, series, spread)
   mkdirSync(dir, { recursive: true })
   const json = {
     machine,
     summary,
     ...(series ? { pluginSeries: series } : {}),
+    ...(spread ? { workspaceSpread: spread } : {}),
     ...(idle ? { idleIsolates: idle } : {}),
     rows,
   }

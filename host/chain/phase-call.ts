@@ -7,12 +7,18 @@ import {
   mapStack,
   runPhase,
 } from '../../runtime/isolate/index.ts'
-import type { PhaseCall, PhaseName, PhaseResult, PluginOutcome } from '../../runtime/protocol.ts'
+import type {
+  PhaseCall,
+  PhaseName,
+  PhaseResult,
+  PluginOutcome,
+  RequestState,
+} from '../../runtime/protocol.ts'
 import type { ChainEntry } from '../plugins/index.ts'
 import { applyMutations, MutationRefused } from './apply-mutations.ts'
 import type { ChainOptions } from './chain-options.ts'
 import type { RequestModel } from './request-model.ts'
-import { stateDelta } from './request-state.ts'
+import { type KnownState, stateDelta } from './request-state.ts'
 
 /** Why a phase call failed, as the one log line per failed request names it. */
 export type FailureReason = 'exception' | 'cpu_limit' | 'wall_limit' | 'memory_limit' | 'bridge_violation'
@@ -31,6 +37,8 @@ export interface IsolateSession {
   lease: IsolateLease
   /** CPU each plugin spent on this request so far, ms (plugin_cpu_ms is per plugin per request). */
   cpu: Map<string, number>
+  /** What the isolate's view holds after its last call (see stateDelta). */
+  known?: KnownState
 }
 
 const LIMITS = new Set(['cpu_limit', 'wall_limit', 'memory_limit'])
@@ -77,7 +85,7 @@ export async function callIsolate(
     phase,
     rid: state.id,
     run: entries.map((entry) => ({ plugin: entry.plugin.name, config: entry.instance.id })),
-    ...(first ? { state } : { delta: stateDelta(state) }),
+    ...(first ? fullState(session.lease.isolate, state) : { delta: stateDelta(state, session.known) }),
     ...(extra.chunk ? { chunk: extra.chunk } : {}),
     last: extra.last,
     ...(extra.drop?.length ? { drop: extra.drop } : {}),
@@ -86,6 +94,8 @@ export async function callIsolate(
     budgetMs: Math.max(0, options.cpuMs - spent),
   }
   model.seenBy.add(session.key)
+  // Until this call succeeds, the isolate's view is not known (a failed call may have changed it).
+  session.known = undefined
   let result: PhaseResult
   try {
     const started = performance.now()
@@ -111,7 +121,35 @@ export async function callIsolate(
     const quota = isBridgeViolation(error) && QUOTAS.has(error.rule)
     return { reason, plugin, phase, status: LIMITS.has(error.code) || quota ? 503 : 500 }
   }
-  return applyResult(model, phase, result, options, entries)
+  const failure = applyResult(model, phase, result, options, entries)
+  // The isolate's view now matches these: it was sent them, or its own mutations made them.
+  if (failure === null) {
+    session.known = { consumer: state.consumer, credential: state.credential, shared: state.shared }
+  }
+  return failure
+}
+
+/** The route and service objects of the last full state each isolate was sent. */
+const lastSent = new WeakMap<
+  IsolateHandle,
+  { route: RequestState['route']; service: RequestState['service'] }
+>()
+
+/** A first call's state, without the route and service the isolate already holds (PhaseCall.reuse). */
+function fullState(isolate: IsolateHandle, state: RequestState): Pick<PhaseCall, 'state' | 'reuse'> {
+  const last = lastSent.get(isolate)
+  lastSent.set(isolate, { route: state.route, service: state.service })
+  const route = state.route !== null && last?.route === state.route
+  const service = state.service !== null && last?.service === state.service
+  if (!route && !service) return { state }
+  return {
+    state: {
+      ...state,
+      ...(route ? { route: undefined } : {}),
+      ...(service ? { service: undefined } : {}),
+    } as RequestState,
+    reuse: { ...(route ? { route } : {}), ...(service ? { service } : {}) },
+  }
 }
 
 function applyResult(

@@ -1,4 +1,4 @@
-import type { Headers, RequestState } from '../../runtime/protocol.ts'
+import type { Headers, RequestState, RouteInfo, ServiceInfo } from '../../runtime/protocol.ts'
 import type { PluginRequestInfo } from '../proxy/index.ts'
 
 /** Repeated headers stay a list, as Kong's kong.request.getHeaders gives them (node:http's `headers` joins them with ', '). */
@@ -8,6 +8,56 @@ const copyHeaders = (headers: Record<string, string[] | undefined>): Headers => 
     if (value !== undefined) out[name] = value.length === 1 ? (value[0] as string) : [...value]
   }
   return out
+}
+
+type Match = NonNullable<PluginRequestInfo['match']>
+type RouteEntity = NonNullable<Match['route']>
+type ServiceEntity = NonNullable<Match['service']>
+
+// One info object per route and service entity of the running configuration: a request's full
+// state then carries the same object as the last one an isolate saw, so it can be left out
+// (PhaseCall.reuse). Entities of a replaced configuration go with their snapshot.
+const routeInfos = new WeakMap<RouteEntity, RouteInfo>()
+const serviceInfos = new WeakMap<ServiceEntity, ServiceInfo>()
+
+function routeInfo(route: RouteEntity): RouteInfo {
+  let info = routeInfos.get(route)
+  if (info === undefined) {
+    info = {
+      id: route.id,
+      name: route.name,
+      paths: route.paths,
+      hosts: route.hosts,
+      methods: route.methods,
+      protocols: route.protocols,
+      tags: route.tags,
+      ws_id: route.ws_id,
+    }
+    routeInfos.set(route, info)
+  }
+  return info
+}
+
+function serviceInfo(service: ServiceEntity): ServiceInfo {
+  let info = serviceInfos.get(service)
+  if (info === undefined) {
+    info = {
+      id: service.id,
+      name: service.name,
+      protocol: service.protocol,
+      host: service.host,
+      port: service.port,
+      path: service.path,
+      retries: service.retries,
+      connect_timeout: service.connect_timeout,
+      write_timeout: service.write_timeout,
+      read_timeout: service.read_timeout,
+      tags: service.tags,
+      ws_id: service.ws_id,
+    }
+    serviceInfos.set(service, info)
+  }
+  return info
 }
 
 /** The readable state of a request as the isolates get it, built once when plugins begin. */
@@ -32,30 +82,8 @@ export function requestState(info: PluginRequestInfo, workspace: { id: string; n
       forwardedPort: info.port,
       protocol: 'http',
     },
-    route: route && {
-      id: route.id,
-      name: route.name,
-      paths: route.paths,
-      hosts: route.hosts,
-      methods: route.methods,
-      protocols: route.protocols,
-      tags: route.tags,
-      ws_id: route.ws_id,
-    },
-    service: service && {
-      id: service.id,
-      name: service.name,
-      protocol: service.protocol,
-      host: service.host,
-      port: service.port,
-      path: service.path,
-      retries: service.retries,
-      connect_timeout: service.connect_timeout,
-      write_timeout: service.write_timeout,
-      read_timeout: service.read_timeout,
-      tags: service.tags,
-      ws_id: service.ws_id,
-    },
+    route: route && routeInfo(route),
+    service: service && serviceInfo(service),
     uriCaptures: match?.uriCaptures ?? null,
     workspace,
     consumer: null,
@@ -73,17 +101,29 @@ export function requestState(info: PluginRequestInfo, workspace: { id: string; n
   }
 }
 
-/** What changes during a request: sent again on every call after an isolate's first. */
-export function stateDelta(state: RequestState): Partial<RequestState> {
-  return {
+/** Values an isolate already holds in its view of the request: sent to it, or set by its own calls. */
+export interface KnownState {
+  consumer: RequestState['consumer']
+  credential: RequestState['credential']
+  shared: RequestState['shared']
+}
+
+/**
+ * What changes during a request: sent again on every call after an isolate's first, except the
+ * consumer, credential and kong.ctx.shared the isolate already holds (the same objects as when it
+ * last saw them: nobody changed them since, or its own call did).
+ */
+export function stateDelta(state: RequestState, known: KnownState | undefined): Partial<RequestState> {
+  const delta: Partial<RequestState> = {
     method: state.method,
     rawQuery: state.rawQuery,
     headers: state.headers,
     upstream: state.upstream,
-    consumer: state.consumer,
-    credential: state.credential,
-    shared: state.shared,
     response: state.response,
     serviceResponse: state.serviceResponse,
   }
+  if (known?.consumer !== state.consumer) delta.consumer = state.consumer
+  if (known?.credential !== state.credential) delta.credential = state.credential
+  if (known?.shared !== state.shared) delta.shared = state.shared
+  return delta
 }

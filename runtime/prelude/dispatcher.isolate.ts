@@ -10,7 +10,13 @@ import { applyInit } from './env.isolate.ts'
 import { ArrayIsArray, JsonParse, MapCtor, MapSet, ObjectKeys, own, push } from './intrinsics.isolate.ts'
 import { beginCrossing, endDispatch } from './late-answer.isolate.ts'
 import { findPlugin, PHASE_METHODS } from './registry.isolate.ts'
-import { applyDelta, findRequest, openRequest, type RequestRecord } from './request-record.isolate.ts'
+import {
+  applyDelta,
+  findRequest,
+  openRequest,
+  type RequestRecord,
+  routeAndService,
+} from './request-record.isolate.ts'
 import { advance, dropRequest, findCall, newCall, resumeCall } from './run-call.isolate.ts'
 import { describe, writeJson } from './values.isolate.ts'
 
@@ -106,8 +112,11 @@ function call(seq: number, message: object, late: unknown): string {
   if (phase === 'admin' && api === null) return fault(seq, 'call: an admin call needs `api` {route, method}')
   if (phase !== 'initWorker' && phase !== 'admin') {
     const state = own(message, 'state')
-    if (state !== null && typeof state === 'object') request = openRequest(rid, state as RequestState)
-    else request = findRequest(rid) ?? null
+    if (state !== null && typeof state === 'object') {
+      if (!routeAndService(state as RequestState, own(message, 'reuse')))
+        return fault(seq, 'call: `reuse` names a route or service this isolate was never sent')
+      request = openRequest(rid, state as RequestState)
+    } else request = findRequest(rid) ?? null
     if (!request)
       return fault(seq, `call: no state for request ${rid} (its first call in an isolate carries \`state\`)`)
     const delta = own(message, 'delta')

@@ -41,6 +41,27 @@ export function findRequest(rid: string): RequestRecord | undefined {
   return MapGet(requests, rid)
 }
 
+/** The route and service of the last full state (read-only: the PDK hands out copies). */
+let lastRoute: RequestState['route'] | undefined
+let lastService: RequestState['service'] | undefined
+
+/**
+ * The route and service of a full state: reused from the last one when the host says so (see
+ * PhaseCall.reuse), else remembered for the next. False when asked to reuse what never came.
+ */
+export function routeAndService(state: RequestState, reuse: unknown): boolean {
+  const again = (key: string) => reuse !== null && typeof reuse === 'object' && own(reuse, key) === true
+  if (again('route')) {
+    if (lastRoute === undefined) return false
+    define(state, 'route', lastRoute)
+  } else lastRoute = own(state, 'route') as RequestState['route']
+  if (again('service')) {
+    if (lastService === undefined) return false
+    define(state, 'service', lastService)
+  } else lastService = own(state, 'service') as RequestState['service']
+  return true
+}
+
 /** A new record from the full state of a request's first call in this isolate. */
 export function openRequest(rid: string, state: RequestState): RequestRecord {
   const shared: Record<string, unknown> = {}

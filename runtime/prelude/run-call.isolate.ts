@@ -210,6 +210,8 @@ function finishFrame(frame: Frame, status: PluginOutcome['status'], error: unkno
     })
   }
   if (frame.logs.length > 0) outcome.logs = frame.logs
+  // A handler that just returned, silently, is the common case: the host takes no news as ok.
+  else if (status === 'ok') return
   push(frame.call.outcomes, outcome)
 }
 

@@ -1,0 +1,75 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { fileURLToPath } from 'node:url'
+import { freePort } from '../test/helpers/index.ts'
+import { stopProcess } from './processes.ts'
+
+/** A running `isogate start` of the bench: its proxy and Admin API, its process tree's root. */
+export interface IsogateProcess {
+  child: ChildProcess
+  /** The proxy's origin. */
+  url: string
+  admin: string
+  /** The status listener's origin, when `status` was asked for. */
+  statusUrl: string | null
+  /** Stops it and removes its temporary prefix. */
+  stop(): Promise<void>
+}
+
+/**
+ * `isogate start` as a user runs it (supervisor + one proxy worker) on 127.0.0.1, in a temporary
+ * prefix, access log off like the other contenders, warnings only; `env` adds or overrides
+ * settings (ISOGATE_*). Resolves once its Admin API answers.
+ */
+export async function launchIsogate(
+  env: Record<string, string>,
+  options: { status?: boolean } = {},
+): Promise<IsogateProcess> {
+  const prefix = mkdtempSync(join(tmpdir(), 'isogate-bench-'))
+  const [proxyPort, adminPort, statusPort] = [await freePort(), await freePort(), await freePort()]
+  const bin = fileURLToPath(new URL('../bin/isogate.js', import.meta.url))
+  const child = spawn(process.execPath, [bin, 'start'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: {
+      ...process.env,
+      ISOGATE_PREFIX: prefix,
+      ISOGATE_PROXY_LISTEN: `127.0.0.1:${proxyPort}`,
+      ISOGATE_ADMIN_LISTEN: `127.0.0.1:${adminPort}`,
+      ISOGATE_STATUS_LISTEN: options.status ? `127.0.0.1:${statusPort}` : 'off',
+      ISOGATE_WORKER_PROCESSES: '1',
+      ISOGATE_PROXY_ACCESS_LOG: 'off',
+      ISOGATE_LOG_LEVEL: 'warn',
+      ...env,
+    },
+  })
+  const stop = async () => {
+    await stopProcess(child)
+    rmSync(prefix, { recursive: true, force: true })
+  }
+  const admin = `http://127.0.0.1:${adminPort}`
+  try {
+    for (let attempt = 0; ; attempt++) {
+      if (child.exitCode !== null) throw new Error('isogate exited during start')
+      const up = await fetch(`${admin}/status`).then(
+        (r) => r.ok,
+        () => false,
+      )
+      if (up) break
+      if (attempt > 300) throw new Error('isogate did not start within 30s')
+      await sleep(100)
+    }
+  } catch (error) {
+    await stop()
+    throw error
+  }
+  return {
+    child,
+    url: `http://127.0.0.1:${proxyPort}`,
+    admin,
+    statusUrl: options.status ? `http://127.0.0.1:${statusPort}` : null,
+    stop,
+  }
+}

@@ -1,0 +1,2 @@
+export { type PluginServerContender, startPluginServerContender } from './contender.ts'
+export type { RpcStats } from './rpc-stats.ts'
