@@ -44,6 +44,8 @@ export class WorkerPlugins implements PluginHooks {
   private readonly drops = new Map<string, string[]>()
   /** The kong.cache generation each isolate's own copy of cache hits is current at. */
   private readonly cacheSeen = new WeakMap<IsolateHandle, number>()
+  /** The plugins each isolate was built with. */
+  private readonly loaded = new WeakMap<IsolateHandle, ReadonlySet<string>>()
   private readonly prelude = preludeSource()
   private disposed = false
 
@@ -122,8 +124,17 @@ export class WorkerPlugins implements PluginHooks {
     return { id: wsId, name: this.chains?.workspaces.get(wsId)?.name ?? 'default' }
   }
 
+  /**
+   * A lease on the isolate of `key`. A workspace's isolate holds the plugins the workspace used
+   * when it was built; once the workspace uses one it lacks, it is replaced by one built for the
+   * current chains, requests holding the old one finishing there.
+   */
   async lease(key: string): Promise<IsolateLease | null> {
     try {
+      const lease = await this.pool.acquire(key)
+      if (this.holdsWorkspacePlugins(key, lease.isolate)) return lease
+      lease.release()
+      this.pool.renew(key)
       return await this.pool.acquire(key)
     } catch (error) {
       this.options.logger.error({ key, err: error }, 'could not build a plugin isolate')
@@ -182,9 +193,13 @@ export class WorkerPlugins implements PluginHooks {
     const slash = key.indexOf('/')
     const wsId = key.slice(0, slash)
     const name = key.slice(slash + 1)
-    const plugins = (name === '*' ? this.catalog.plugins : [this.catalog.get(name)]).flatMap((plugin) =>
-      plugin ? [{ name: plugin.name, code: plugin.bundle.code }] : [],
-    )
+    // A workspace's isolate loads only the plugins its workspace configures: each bundle costs
+    // memory and start-up time in every isolate (~1 MB each with all bundled plugins loaded).
+    const names = name === '*' ? [...(this.chains?.workspaces.get(wsId)?.configs.keys() ?? [])] : [name]
+    const plugins = names.flatMap((plugin) => {
+      const entry = this.catalog.get(plugin)
+      return entry ? [{ name: entry.name, code: entry.bundle.code }] : []
+    })
     const create = this.options.createIsolate ?? createPluginIsolate
     const isolate = await create({
       memoryMb: this.options.memoryMb,
@@ -201,6 +216,7 @@ export class WorkerPlugins implements PluginHooks {
       label: key,
       ...(this.options.watchdog ? { watchdog: this.options.watchdog } : {}),
     })
+    this.loaded.set(isolate, new Set(names))
     await this.initWorker(isolate, plugins)
     return isolate
   }
@@ -249,6 +265,14 @@ export class WorkerPlugins implements PluginHooks {
     setTimeout(() => {
       for (const key of gone) if (!this.wantedNow(key)) this.pool.discard(key)
     }, RETIRE_AFTER_MS).unref()
+  }
+
+  private holdsWorkspacePlugins(key: string, isolate: IsolateHandle): boolean {
+    const loaded = this.loaded.get(isolate)
+    if (loaded === undefined || !key.endsWith('/*')) return true
+    const configs = this.chains?.workspaces.get(key.slice(0, -2))?.configs
+    for (const plugin of configs?.keys() ?? []) if (!loaded.has(plugin)) return false
+    return true
   }
 
   private wantedNow(key: string): boolean {

@@ -102,6 +102,27 @@ describe('IsolatePool', () => {
     fresh.release()
   })
 
+  it('renews an isolate on request: new leases get a fresh one, held ones finish on the old', async () => {
+    const { pool, builds } = countingPool()
+    const held = await pool.acquire('ws/p')
+    const old = held.isolate
+    pool.renew('ws/p')
+    const fresh = await pool.acquire('ws/p')
+    expect(builds.get('ws/p')).toBe(2)
+    expect(fresh.isolate).not.toBe(old)
+    expect(old.disposed).toBe(false)
+    expect(old.dispatch(retain(0), 1000).shared).toEqual({ held: 0 })
+    held.release()
+    expect(old.disposed).toBe(true)
+    fresh.release()
+    // Without a lease held, the old one goes at once.
+    const again = await pool.acquire('ws/p')
+    expect(again.isolate).toBe(fresh.isolate)
+    again.release()
+    pool.renew('ws/p')
+    expect(fresh.isolate.disposed).toBe(true)
+  })
+
   it('keeps an isolate below the threshold', async () => {
     const { pool, builds } = countingPool(0.8)
     const lease = await pool.acquire('ws/p')

@@ -105,6 +105,22 @@ export class IsolatePool {
     slot.live?.isolate.dispose()
   }
 
+  /**
+   * Replaces the current isolate of `key` gracefully: later acquires get a fresh one (its build
+   * starts now), leases held on the old one finish there, and it is disposed after the last.
+   */
+  renew(key: string): void {
+    const slot = this.#slots.get(key)
+    if (!slot) return
+    const live = slot.live
+    this.#slots.delete(key)
+    if (live === null) return
+    live.retiring = true
+    this.#retiring.add(live)
+    this.#slot(key).building.catch(() => {})
+    if (live.leases === 0) this.#retire(live)
+  }
+
   /** Disposes every isolate, leased or not; later acquires fail. */
   dispose(): void {
     this.#disposed = true
@@ -152,16 +168,13 @@ export class IsolatePool {
     if (!live.retiring && slot?.live === live && now - live.checkedAt >= HEAP_CHECK_MS) {
       live.checkedAt = now
       const { used, limit } = live.isolate.heap()
-      if (used > limit * this.#recycleAt) {
-        live.retiring = true
-        this.#retiring.add(live)
-        this.#slots.delete(key)
-        this.#slot(key).building.catch(() => {})
-      }
+      if (used > limit * this.#recycleAt) this.renew(key)
     }
-    if (live.retiring && live.leases === 0) {
-      this.#retiring.delete(live)
-      live.isolate.dispose()
-    }
+    if (live.retiring && live.leases === 0) this.#retire(live)
+  }
+
+  /** Disposes a replaced isolate once (its last lease ended). */
+  #retire(live: Live): void {
+    if (this.#retiring.delete(live)) live.isolate.dispose()
   }
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { type ListenAddress, loadConfig } from '../../host/config/index.ts'
 import { type Gateway, startGateway } from '../../host/gateway/index.ts'
 import { createLogger } from '../../host/log/index.ts'
+import type { IsolateFactory } from '../../runtime/isolate/index.ts'
 
 export interface TestGateway {
   gateway: Gateway
@@ -22,11 +23,12 @@ const url = (address: ListenAddress | undefined) => (address ? `http://127.0.0.1
 
 /**
  * A real gateway in this process (proxy included) on 127.0.0.1 with ports picked by the OS, its
- * own temporary prefix and SQLite file. `overrides` are configuration keys.
+ * own temporary prefix and SQLite file. `overrides` are configuration keys; `createIsolate` lets a
+ * test watch the isolates the workers build.
  */
 export async function startTestGateway(
   overrides: Record<string, string | number | boolean> = {},
-  options: { captureLogs?: boolean } = {},
+  options: { captureLogs?: boolean; createIsolate?: IsolateFactory } = {},
 ): Promise<TestGateway> {
   const prefix = mkdtempSync(join(tmpdir(), 'isogate-test-'))
   const config = loadConfig({
@@ -46,7 +48,11 @@ export async function startTestGateway(
   const logger = options.captureLogs
     ? createLogger(config, { write: (line: string) => logs.push(JSON.parse(line)) })
     : undefined
-  const gateway = await startGateway(config, { workers: 'local', ...(logger ? { logger } : {}) })
+  const gateway = await startGateway(config, {
+    workers: 'local',
+    ...(logger ? { logger } : {}),
+    ...(options.createIsolate ? { createIsolate: options.createIsolate } : {}),
+  })
   const adminUrl = url(gateway.addresses.admin[0])
   return {
     gateway,
