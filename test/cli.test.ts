@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -120,7 +120,14 @@ describe('isogate CLI', { timeout: 90_000 }, () => {
   it('start: proxies through cluster workers, is healthy, and a 201 survives SIGKILL', async () => {
     const prefix = mkdtempSync(join(dir, 'node-'))
     const node = await startCliNode(prefix)
+    // The launcher caps glibc's malloc arenas for the supervisor (and so its workers), unless the
+    // operator set a value of their own.
+    const arenas = (pid: number) =>
+      readFileSync(`/proc/${pid}/environ`, 'utf8')
+        .split('\0')
+        .find((entry) => entry.startsWith('MALLOC_ARENA_MAX='))
     try {
+      expect(arenas(node.pid())).toBe('MALLOC_ARENA_MAX=2')
       const health = await runCli(['health'], { cwd: prefix, env: node.env })
       expect(health.code).toBe(0)
 
@@ -136,8 +143,9 @@ describe('isogate CLI', { timeout: 90_000 }, () => {
       node.child.kill('SIGKILL')
     }
     // workers notice their supervisor is gone and leave; the restarted node finds the consumer
-    const restarted = await startCliNode(prefix)
+    const restarted = await startCliNode(prefix, { MALLOC_ARENA_MAX: '4' })
     try {
+      expect(arenas(restarted.pid())).toBe('MALLOC_ARENA_MAX=4')
       const consumer = await fetch(`${restarted.adminUrl}/consumers/durable`)
       expect(consumer.status).toBe(200)
       expect(await fetch(`${restarted.proxyUrl}/echo/again`).then((r) => r.status)).toBe(200)
