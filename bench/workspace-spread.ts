@@ -125,10 +125,10 @@ export async function touchEveryHost(gateway: SpreadGateway): Promise<void> {
   }
 }
 
-/** Workspace counts of the figure in each mode (issue 5: 1, 10, 100 and 1,000). */
+/** Workspace counts of the figure in each mode (a full run: issue 5's 1, 10, 100 and 1,000). */
 export const SPREAD_COUNTS: Record<BenchSettings['mode'], number[]> = {
   tiny: [1, 3],
-  quick: [1, 10, 100, 1000],
+  quick: [1, 100],
   full: [1, 10, 100, 1000],
 }
 
