@@ -16,6 +16,7 @@ import { REQUEST_ID_HEADER } from './request-headers.ts'
 import { newRequestId } from './request-id.ts'
 import { parseTarget } from './request-target.ts'
 import { RESPONSE_LATENCY_HEADER } from './response-headers.ts'
+import { RouteInput } from './route-input.ts'
 import type { ProxyOptions } from './types.ts'
 import type { UpstreamPools } from './upstream-pools.ts'
 
@@ -119,14 +120,9 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
       const target = parseTarget(req.url ?? '/', req.headers.host)
       ctx.host = target.host
       ctx.path = target.path
-      const match = deps.router().match({
-        method: req.method ?? 'GET',
-        host: target.host,
-        port: ctx.port,
-        path: target.path,
-        headers: req.headersDistinct,
-        scheme: 'http',
-      })
+      const match = deps
+        .router()
+        .match(new RouteInput(req, req.method ?? 'GET', target.host, ctx.port, target.path))
       ctx.match = match
       if (match !== null) {
         ctx.routeId = match.route.id
