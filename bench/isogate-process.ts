@@ -2,10 +2,13 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { createInterface } from 'node:readline'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { freePort } from '../test/helpers/index.ts'
 import { stopProcess } from './processes.ts'
+
+const STOPPING = /^isogate: SIG[A-Z]+ received, finishing in-flight requests$/
 
 /** A running `isogate start` of the bench: its proxy and Admin API, its process tree's root. */
 export interface IsogateProcess {
@@ -32,7 +35,7 @@ export async function launchIsogate(
   const [proxyPort, adminPort, statusPort] = [await freePort(), await freePort(), await freePort()]
   const bin = fileURLToPath(new URL('../bin/isogate.js', import.meta.url))
   const child = spawn(process.execPath, [bin, 'start'], {
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'ignore', 'pipe'],
     env: {
       ...process.env,
       ISOGATE_PREFIX: prefix,
@@ -45,6 +48,13 @@ export async function launchIsogate(
       ...env,
     },
   })
+  // Its warnings and errors go on to the bench's stderr; its note on being stopped would only
+  // break the progress lines.
+  if (child.stderr) {
+    createInterface({ input: child.stderr }).on('line', (line) => {
+      if (!STOPPING.test(line)) process.stderr.write(`${line}\n`)
+    })
+  }
   const stop = async () => {
     await stopProcess(child)
     rmSync(prefix, { recursive: true, force: true })

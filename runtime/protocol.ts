@@ -159,7 +159,10 @@ export interface PhaseCall {
   api?: ApiRequest
   /** Per-request state key inside the isolate (the host's request id). */
   rid: string
-  /** Plugin instances to run: plugin name and the id of its config (configs travel in `configure`). */
+  /**
+   * Plugin instances to run: plugin name and the id of its config (configs travel in `configure`);
+   * '' names the plugin's only config in this isolate (most plugins are global: one config each).
+   */
   run: { plugin: string; config: string }[]
   /** Full state on the first call of a request in this isolate. */
   state?: RequestState

@@ -238,6 +238,7 @@ export class ChainRequest implements PluginRequest {
       ...this.runtime.cacheSync(isolate, this.chain.wsId),
       last: phase === 'log',
       drop: this.runtime.takeDrops(key),
+      configName: (entry) => this.runtime.configName(isolate, entry.plugin.name, entry.instance.id),
     })
     // Anything but a plugin exception disposed the isolate: later phases must not use the dead lease.
     if (failure !== null && session.lease.isolate.disposed) {

@@ -73,6 +73,8 @@ export async function callIsolate(
     drop?: string[]
     cacheDrop?: string[] | true
     cacheGen?: number
+    /** How the call names each entry's config (WorkerPlugins.configName); the id when absent. */
+    configName?: (entry: ChainEntry) => string
   },
 ): Promise<PhaseFailure | null> {
   const { state } = model
@@ -84,7 +86,10 @@ export async function callIsolate(
     seq: 0,
     phase,
     rid: state.id,
-    run: entries.map((entry) => ({ plugin: entry.plugin.name, config: entry.instance.id })),
+    run: entries.map((entry) => ({
+      plugin: entry.plugin.name,
+      config: extra.configName ? extra.configName(entry) : entry.instance.id,
+    })),
     ...(first ? fullState(session.lease.isolate, state) : { delta: stateDelta(state, session.known) }),
     ...(extra.chunk ? { chunk: extra.chunk } : {}),
     last: extra.last,

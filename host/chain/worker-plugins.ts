@@ -154,6 +154,23 @@ export class WorkerPlugins implements PluginHooks {
   }
 
   /**
+   * How a call names `configId` of `plugin` to an isolate: '' when it is the only configuration
+   * the isolate holds for that plugin (a global plugin, the common case), else the id itself.
+   * Saves a UUID per plugin per call (see PhaseCall.run).
+   */
+  configName(isolate: IsolateHandle, plugin: string, configId: string): string {
+    const configs = this.configured.get(isolate)?.get(plugin)
+    if (configs === undefined) return configId
+    let sole = soleConfigs.get(configs)
+    if (sole === undefined) {
+      const ids = Object.keys(configs)
+      sole = ids.length === 1 ? (ids[0] as string) : null
+      soleConfigs.set(configs, sole)
+    }
+    return sole === configId ? '' : configId
+  }
+
+  /**
    * The kong.cache keys invalidated since the isolate's last call (true: too many to list), which
    * the call carries so the isolate's copy of cache hits is current before any handler runs.
    */
@@ -282,6 +299,9 @@ export class WorkerPlugins implements PluginHooks {
     return false
   }
 }
+
+/** The only config id of a configs object sent to isolates, or null (several or none). */
+const soleConfigs = new WeakMap<object, string | null>()
 
 function flagsOf(chain: RouteChain): ChainFlags {
   const plugins = [...chain.candidates.map((c) => c.plugin), ...chain.globals.http.map((e) => e.plugin)]

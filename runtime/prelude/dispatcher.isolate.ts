@@ -77,6 +77,7 @@ function configure(seq: number, message: object, late: unknown): string {
     }
   }
   plugin.configs = configs
+  plugin.soleConfig = list.length === 1 ? ObjectKeys(given as object)[0]! : null
   const record = newCall('configure', null, [{ plugin: plugin.name, config: '' }], false)
   record.configureArgs = [list.length > 0 ? list : null]
   return runCrossing(record, seq, late)

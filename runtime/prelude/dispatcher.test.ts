@@ -100,6 +100,34 @@ describe('reuse of route and service', () => {
 })
 
 describe('configure', () => {
+  it("lets a call name a plugin's only config ''; with several it must name one", async () => {
+    isolate = await isolateWith(
+      { a: plugin(`access(kong, conf) { kong.service.request.setHeader('x-greeting', conf.greeting) }`) },
+      { configs: { a: { only: { greeting: 'hello' } } } },
+    )
+    const sole = isolate.dispatch(phaseCall('access', [], { run: [{ plugin: 'a', config: '' }] }))
+    expect(sole.mutations).toEqual([{ op: 'service.request.setHeader', name: 'x-greeting', value: 'hello' }])
+    isolate.dispatch({
+      kind: 'configure',
+      seq: 7,
+      plugin: 'a',
+      configs: { one: { greeting: 'hi' }, two: { greeting: 'bye' } },
+    })
+    const unnamed = isolate.dispatch(
+      phaseCall('access', [], { rid: 'r2', run: [{ plugin: 'a', config: '' }] }),
+    )
+    expect(unnamed.outcomes[0]).toMatchObject({
+      plugin: 'a',
+      config: '',
+      status: 'error',
+      error: { message: 'plugin a has no single configuration' },
+    })
+    const named = isolate.dispatch(
+      phaseCall('access', [], { rid: 'r3', run: [{ plugin: 'a', config: 'two' }] }),
+    )
+    expect(named.mutations).toEqual([{ op: 'service.request.setHeader', name: 'x-greeting', value: 'bye' }])
+  })
+
   it('stores the configs and hands all of them to configure(kong, configs), or null', async () => {
     isolate = await isolateWith(
       {

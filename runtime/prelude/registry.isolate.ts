@@ -15,6 +15,8 @@ export interface PluginEntry {
   api: unknown
   /** Configs by id (plugin entity id), from the last `configure`. */
   configs: Map<string, unknown>
+  /** The id of the only config, when there is exactly one (what a call's '' names). */
+  soleConfig: string | null
 }
 
 const GLOBAL = '__isogatePlugin'
@@ -62,6 +64,7 @@ export function adopt(name: unknown): void {
     schema: read(bundle, 'schema'),
     api: read(bundle, 'api') ?? null,
     configs: previous ? previous.configs : new MapCtor(),
+    soleConfig: previous ? previous.soleConfig : null,
   })
 }
 

@@ -140,11 +140,17 @@ function startFrame(record: CallRecord, entry: RunEntry): void {
   } else if (record.phase === 'configure') args = [kong, record.configureArgs![0]]
   else if (record.phase === 'initWorker') args = [kong]
   else {
-    if (!MapHas(plugin.configs, entry.config)) {
-      finishFrame(frame, 'error', new PdkError(`plugin ${entry.plugin} has no configuration ${entry.config}`))
+    // '' names the plugin's only configuration (PhaseCall.run).
+    const config = entry.config === '' ? plugin.soleConfig : entry.config
+    if (config === null) {
+      finishFrame(frame, 'error', new PdkError(`plugin ${entry.plugin} has no single configuration`))
       return
     }
-    args = [kong, MapGet(plugin.configs, entry.config)]
+    if (!MapHas(plugin.configs, config)) {
+      finishFrame(frame, 'error', new PdkError(`plugin ${entry.plugin} has no configuration ${config}`))
+      return
+    }
+    args = [kong, MapGet(plugin.configs, config)]
   }
   let returned: unknown
   try {
