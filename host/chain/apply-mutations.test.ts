@@ -54,6 +54,13 @@ describe('applyMutations', () => {
       { op: 'service.setRetries', retries: 0 },
     ])
     expect(m.state.headers).toEqual({ 'x-one': ['1', '2'] })
+    // Added to nothing: a single value stays a string, as the isolate's own view has it.
+    applyMutations(m, [
+      { op: 'service.request.addHeader', name: 'X-Two', value: 'a' },
+      { op: 'service.request.addHeader', name: 'X-Three', value: ['b', 'c'] },
+    ])
+    expect(m.state.headers['x-two']).toBe('a')
+    expect(m.state.headers['x-three']).toEqual(['b', 'c'])
     expect(m.state.upstream).toEqual({ method: 'POST', path: '/b', rawQuery: 'x=1' })
     expect(m.upstreamBody?.toString()).toBe('hi')
     expect(m.target).toEqual({ host: 'upstream.local', port: 9000 })

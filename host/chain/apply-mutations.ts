@@ -42,7 +42,13 @@ function addHeader(headers: Headers, name: string, value: string | string[]): vo
   if (FRAMING.has(key)) throw new MutationRefused('header_framing', `header ${key} is set by the gateway`)
   const added = headerValue(value)
   const existing = headers[key]
-  const list = existing === undefined ? [] : Array.isArray(existing) ? existing : [existing]
+  // Added to nothing, a header has just that value: a single one stays a string, as Kong's
+  // get_headers (and the isolate's own view) give it.
+  if (existing === undefined) {
+    headers[key] = added
+    return
+  }
+  const list = Array.isArray(existing) ? existing : [existing]
   headers[key] = [...list, ...(Array.isArray(added) ? added : [added])]
 }
 
