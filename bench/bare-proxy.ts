@@ -4,26 +4,15 @@
  */
 import { createServer } from 'node:http'
 import { Pool } from 'undici'
+import { endToEnd } from './end-to-end-headers.ts'
 
 const upstream = process.argv[2]
 if (!upstream) throw new Error('usage: bare-proxy.ts <upstream origin>')
 const pool = new Pool(upstream, { connections: 512, pipelining: 1 })
-const HOP = new Set([
-  'connection',
-  'keep-alive',
-  'transfer-encoding',
-  'upgrade',
-  'proxy-connection',
-  'te',
-  'trailer',
-])
 
 const server = createServer(async (req, res) => {
   try {
-    const headers: Record<string, string | string[]> = {}
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (value !== undefined && !HOP.has(name)) headers[name] = value
-    }
+    const headers = endToEnd(req.headers)
     const hasBody =
       req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined
     const answer = await pool.request({
@@ -32,11 +21,7 @@ const server = createServer(async (req, res) => {
       headers,
       body: hasBody ? req : undefined,
     })
-    const out: Record<string, string | string[]> = {}
-    for (const [name, value] of Object.entries(answer.headers)) {
-      if (value !== undefined && !HOP.has(name)) out[name] = value
-    }
-    res.writeHead(answer.statusCode, out)
+    res.writeHead(answer.statusCode, endToEnd(answer.headers))
     for await (const chunk of answer.body) res.write(chunk)
     res.end()
   } catch {

@@ -1,25 +1,7 @@
-import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
+import type { IncomingMessage } from 'node:http'
+import { endToEnd } from '../end-to-end-headers.ts'
 
 type Headers = Record<string, string | string[]>
-
-const HOP = new Set([
-  'connection',
-  'keep-alive',
-  'transfer-encoding',
-  'upgrade',
-  'proxy-connection',
-  'te',
-  'trailer',
-])
-
-/** A header map without hop-by-hop headers and undefined values (names are lower case already). */
-export function endToEnd(headers: IncomingHttpHeaders): Headers {
-  const out: Headers = {}
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined && !HOP.has(name)) out[name] = value
-  }
-  return out
-}
 
 /** `kong.response.exit`'s answer, kept until the phase's chain has run (Kong's delayed response). */
 export interface ExitAnswer {

@@ -231,14 +231,18 @@ export class ChainRequest implements PluginRequest {
       this.sessions.set(key, session)
     }
     const isolate = session.lease.isolate
-    for (const entry of group) this.runtime.configure(isolate, this.chain.wsId, entry.plugin.name)
+    const configNames: string[] = []
+    for (const entry of group) {
+      this.runtime.configure(isolate, this.chain.wsId, entry.plugin.name)
+      configNames.push(this.runtime.configName(isolate, entry.plugin.name, entry.instance.id))
+    }
     const io = (request: IoRequest) => this.perform(request, group)
     const failure = await callIsolate(session, this.model, phase, group, this.runtime.options, io, {
       ...(chunk ? { chunk } : {}),
       ...this.runtime.cacheSync(isolate, this.chain.wsId),
       last: phase === 'log',
       drop: this.runtime.takeDrops(key),
-      configName: (entry) => this.runtime.configName(isolate, entry.plugin.name, entry.instance.id),
+      configNames,
     })
     // Anything but a plugin exception disposed the isolate: later phases must not use the dead lease.
     if (failure !== null && session.lease.isolate.disposed) {

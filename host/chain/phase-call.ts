@@ -73,8 +73,8 @@ export async function callIsolate(
     drop?: string[]
     cacheDrop?: string[] | true
     cacheGen?: number
-    /** How the call names each entry's config (WorkerPlugins.configName); the id when absent. */
-    configName?: (entry: ChainEntry) => string
+    /** How the call names each entry's config (WorkerPlugins.configName); the ids when absent. */
+    configNames?: readonly string[]
   },
 ): Promise<PhaseFailure | null> {
   const { state } = model
@@ -86,9 +86,9 @@ export async function callIsolate(
     seq: 0,
     phase,
     rid: state.id,
-    run: entries.map((entry) => ({
+    run: entries.map((entry, i) => ({
       plugin: entry.plugin.name,
-      config: extra.configName ? extra.configName(entry) : entry.instance.id,
+      config: extra.configNames?.[i] ?? entry.instance.id,
     })),
     ...(first ? fullState(session.lease.isolate, state) : { delta: stateDelta(state, session.known) }),
     ...(extra.chunk ? { chunk: extra.chunk } : {}),

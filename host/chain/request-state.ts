@@ -20,45 +20,40 @@ type ServiceEntity = NonNullable<Match['service']>
 const routeInfos = new WeakMap<RouteEntity, RouteInfo>()
 const serviceInfos = new WeakMap<ServiceEntity, ServiceInfo>()
 
-function routeInfo(route: RouteEntity): RouteInfo {
-  let info = routeInfos.get(route)
+function cached<E extends object, I>(cache: WeakMap<E, I>, entity: E, copy: (entity: E) => I): I {
+  let info = cache.get(entity)
   if (info === undefined) {
-    info = {
-      id: route.id,
-      name: route.name,
-      paths: route.paths,
-      hosts: route.hosts,
-      methods: route.methods,
-      protocols: route.protocols,
-      tags: route.tags,
-      ws_id: route.ws_id,
-    }
-    routeInfos.set(route, info)
+    info = copy(entity)
+    cache.set(entity, info)
   }
   return info
 }
 
-function serviceInfo(service: ServiceEntity): ServiceInfo {
-  let info = serviceInfos.get(service)
-  if (info === undefined) {
-    info = {
-      id: service.id,
-      name: service.name,
-      protocol: service.protocol,
-      host: service.host,
-      port: service.port,
-      path: service.path,
-      retries: service.retries,
-      connect_timeout: service.connect_timeout,
-      write_timeout: service.write_timeout,
-      read_timeout: service.read_timeout,
-      tags: service.tags,
-      ws_id: service.ws_id,
-    }
-    serviceInfos.set(service, info)
-  }
-  return info
-}
+const copyRoute = (route: RouteEntity): RouteInfo => ({
+  id: route.id,
+  name: route.name,
+  paths: route.paths,
+  hosts: route.hosts,
+  methods: route.methods,
+  protocols: route.protocols,
+  tags: route.tags,
+  ws_id: route.ws_id,
+})
+
+const copyService = (service: ServiceEntity): ServiceInfo => ({
+  id: service.id,
+  name: service.name,
+  protocol: service.protocol,
+  host: service.host,
+  port: service.port,
+  path: service.path,
+  retries: service.retries,
+  connect_timeout: service.connect_timeout,
+  write_timeout: service.write_timeout,
+  read_timeout: service.read_timeout,
+  tags: service.tags,
+  ws_id: service.ws_id,
+})
 
 /** The readable state of a request as the isolates get it, built once when plugins begin. */
 export function requestState(info: PluginRequestInfo, workspace: { id: string; name: string }): RequestState {
@@ -82,8 +77,8 @@ export function requestState(info: PluginRequestInfo, workspace: { id: string; n
       forwardedPort: info.port,
       protocol: 'http',
     },
-    route: route && routeInfo(route),
-    service: service && serviceInfo(service),
+    route: route && cached(routeInfos, route, copyRoute),
+    service: service && cached(serviceInfos, service, copyService),
     uriCaptures: match?.uriCaptures ?? null,
     workspace,
     consumer: null,

@@ -2,12 +2,15 @@ import { request } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type EchoReply, type EchoServer, startEchoServer } from '../../host/echo/index.ts'
 import { createPluginIsolate, type IsolateHandle } from '../../runtime/isolate/index.ts'
+import type { PhaseCall } from '../../runtime/protocol.ts'
 import { FIXTURE_PLUGINS, startTestGateway, type TestGateway } from '../helpers/index.ts'
 
 describe('a workspace isolate (isolation = workspace)', () => {
   let upstream: EchoServer
   let gw: TestGateway
   const built: { plugins: string[]; isolate: IsolateHandle }[] = []
+  /** The `run` list of every access call, as sent. */
+  const accessRuns: PhaseCall['run'][] = []
 
   beforeAll(async () => {
     upstream = await startEchoServer()
@@ -21,6 +24,11 @@ describe('a workspace isolate (isolation = workspace)', () => {
         createIsolate: async (options) => {
           const isolate = await createPluginIsolate(options)
           built.push({ plugins: options.plugins.map((p) => p.name), isolate })
+          const dispatch = isolate.dispatch.bind(isolate)
+          isolate.dispatch = (message, timeoutMs) => {
+            if (message.kind === 'call' && message.phase === 'access') accessRuns.push(message.run)
+            return dispatch(message, timeoutMs)
+          }
           return isolate
         },
       },
@@ -62,5 +70,25 @@ describe('a workspace isolate (isolation = workspace)', () => {
     expect(blocked.headers['x-blocked-by']).toBe('gatekeeper')
     expect(built[0]?.isolate.disposed).toBe(true)
     expect(built[1]?.isolate.disposed).toBe(false)
+  })
+
+  it("names a plugin's only config '' in a call, and each config by id once there are several", async () => {
+    accessRuns.length = 0
+    expect((await get()).status).toBe(200)
+    expect(accessRuns.at(-1)).toEqual([
+      { plugin: 'gatekeeper', config: '' },
+      { plugin: 'tagger', config: '' },
+    ])
+    const route = await gw.admin('POST', '/services/s/routes', { name: 'two', paths: ['/two'] })
+    const scoped = await gw.admin('POST', '/routes/two/plugins', { name: 'tagger', config: { value: 'two' } })
+    expect(scoped.status).toBe(201)
+    expect(route.status).toBe(201)
+    const response = await request(`${gw.proxyUrl}/two`)
+    const reply = (await response.body.json()) as EchoReply
+    expect(reply.headers['x-tagger']).toBe('two')
+    expect(accessRuns.at(-1)).toEqual([
+      { plugin: 'gatekeeper', config: '' },
+      { plugin: 'tagger', config: scoped.body.id },
+    ])
   })
 })
