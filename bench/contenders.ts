@@ -19,7 +19,8 @@ export interface Contender {
   stop(): Promise<void>
   /** The gateway's status listener, where its phase-call metrics are scraped. */
   statusUrl?: string
-  coldStart?: ColdStart
+  /** Times a plugin's cold start on this contender; run while nothing else loads the machine. */
+  measureColdStart?: () => Promise<ColdStart>
   /** Headers every load request carries (key-auth's key). */
   headers?: Record<string, string>
 }
@@ -40,38 +41,43 @@ export type Isolation = 'plugin' | 'workspace'
 /** `key-auth`: only key-auth, every request with a valid key (the credential cached after the first). */
 export type BenchPlugins = Isolation | 'key-auth'
 
+/** Starts isogate with one service and a catch-all route to `upstream`, prepared by `first`. */
+async function launchWithRoute(
+  upstream: string,
+  env: Record<string, string>,
+  status: boolean,
+  first?: (admin: string) => Promise<void>,
+) {
+  const gateway = await launchIsogate(env, { status })
+  try {
+    await first?.(gateway.admin)
+    await adminPost(gateway.admin, '/services', { name: 'bench', url: upstream })
+    await adminPost(gateway.admin, '/services/bench/routes', { paths: ['/'] })
+    return gateway
+  } catch (error) {
+    await gateway.stop()
+    throw error
+  }
+}
+
 /**
  * isogate as a user runs it (`isogate start`, one proxy worker under its supervisor), configured
  * through its Admin API with one service and one catch-all route, access log off like the others.
  * With `isolation`, the five BENCH_PLUGINS run on every request, the status listener is on (for
- * the phase-call metrics) and a plugin's cold start is measured before any load.
+ * the phase-call metrics) and a plugin's cold start can be measured.
  */
-export async function startIsogate(
-  upstream: string,
-  plugins?: BenchPlugins,
-  stamps?: { dir: string; count: number },
-): Promise<Contender> {
+export async function startIsogate(upstream: string, plugins?: BenchPlugins): Promise<Contender> {
   const isolation = plugins === 'key-auth' ? 'plugin' : plugins
-  const gateway = await launchIsogate(
-    {
-      ...(isolation ? { ISOGATE_ISOLATION: isolation } : {}),
-      ...(stamps
-        ? { ISOGATE_PLUGINS: stampNames(MAX_STAMPS).join(','), ISOGATE_PLUGIN_PATHS: stamps.dir }
-        : {}),
-    },
-    { status: isolation !== undefined },
+  const gateway = await launchWithRoute(
+    upstream,
+    isolation ? { ISOGATE_ISOLATION: isolation } : {},
+    isolation !== undefined,
+    isolation ? (admin) => prepareColdStart(admin, upstream) : undefined,
   )
   const { admin, url, stop } = gateway
   const statusUrl = gateway.statusUrl
   try {
-    if (isolation && !stamps) await prepareColdStart(admin, upstream)
-    await adminPost(admin, '/services', { name: 'bench', url: upstream })
-    await adminPost(admin, '/services/bench/routes', { paths: ['/'] })
     const base = { url, pid: gateway.child.pid as number, stop }
-    if (stamps) {
-      for (const name of stampNames(stamps.count)) await adminPost(admin, '/plugins', { name })
-      return { name: `isogate, ${stamps.count} plugins (isolation=${isolation ?? 'plugin'})`, ...base }
-    }
     if (!isolation) return { name: 'isogate, no plugins', ...base }
     if (plugins === 'key-auth') {
       return {
@@ -87,11 +93,56 @@ export async function startIsogate(
       ...base,
       headers,
       ...(statusUrl !== null ? { statusUrl } : {}),
-      coldStart: await measureColdStart(admin, url),
+      measureColdStart: () => measureColdStart(admin, url),
     }
   } catch (error) {
     await stop()
     throw error
+  }
+}
+
+/** One gateway of the plugin-count series; `chainOf` grows its chain and names the contender. */
+export interface StampSeries {
+  isolation: Isolation
+  /** Adds stamps (global plugins) up to `count`, which is at least the last count asked for. */
+  chainOf(count: number): Promise<Contender>
+  stop(): Promise<void>
+}
+
+/**
+ * The plugin-count series runs on one gateway per isolation mode whose chain grows through the
+ * Admin API (stamp-1 … stamp-N, `bench/stamp-plugins.ts`), so a point costs a configuration change
+ * rather than a gateway start; every point is measured after its own warm-up.
+ */
+export async function startStampSeries(
+  upstream: string,
+  isolation: Isolation,
+  dir: string,
+): Promise<StampSeries> {
+  const gateway = await launchWithRoute(
+    upstream,
+    {
+      ISOGATE_ISOLATION: isolation,
+      ISOGATE_PLUGINS: stampNames(MAX_STAMPS).join(','),
+      ISOGATE_PLUGIN_PATHS: dir,
+    },
+    false,
+  )
+  let chained = 0
+  return {
+    isolation,
+    async chainOf(count) {
+      for (const name of stampNames(count).slice(chained))
+        await adminPost(gateway.admin, '/plugins', { name })
+      chained = Math.max(chained, count)
+      return {
+        name: `isogate, ${count} plugins (isolation=${isolation})`,
+        url: gateway.url,
+        pid: gateway.child.pid as number,
+        stop: gateway.stop,
+      }
+    },
+    stop: gateway.stop,
   }
 }
 
@@ -115,7 +166,7 @@ export async function startInProcess(upstream: string): Promise<Contender> {
       pid: child.pid as number,
       stop,
       statusUrl: `http://127.0.0.1:${ports.statusPort}`,
-      coldStart: await measureColdStart(`http://127.0.0.1:${ports.adminPort}`, url),
+      measureColdStart: () => measureColdStart(`http://127.0.0.1:${ports.adminPort}`, url),
     }
   } catch (error) {
     await stop()

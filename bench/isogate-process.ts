@@ -10,6 +10,19 @@ import { stopProcess } from './processes.ts'
 
 const STOPPING = /^isogate: SIG[A-Z]+ received, finishing in-flight requests$/
 
+// The bench starts gateways side by side: a port one pick found free stays unbound until its
+// gateway starts, so the next pick could find it free again. Each port is handed out once per run.
+const handedOut = new Set<number>()
+async function pickPort(): Promise<number> {
+  for (;;) {
+    const port = await freePort()
+    if (!handedOut.has(port)) {
+      handedOut.add(port)
+      return port
+    }
+  }
+}
+
 /** A running `isogate start` of the bench: its proxy and Admin API, its process tree's root. */
 export interface IsogateProcess {
   child: ChildProcess
@@ -32,7 +45,7 @@ export async function launchIsogate(
   options: { status?: boolean } = {},
 ): Promise<IsogateProcess> {
   const prefix = mkdtempSync(join(tmpdir(), 'isogate-bench-'))
-  const [proxyPort, adminPort, statusPort] = [await freePort(), await freePort(), await freePort()]
+  const [proxyPort, adminPort, statusPort] = [await pickPort(), await pickPort(), await pickPort()]
   const bin = fileURLToPath(new URL('../bin/isogate.js', import.meta.url))
   const child = spawn(process.execPath, [bin, 'start'], {
     stdio: ['ignore', 'ignore', 'pipe'],

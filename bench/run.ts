@@ -8,10 +8,17 @@ import { spawn } from 'node:child_process'
 import { rmSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
-import { type Contender, startBareProxy, startInProcess, startIsogate, startUpstream } from './contenders.ts'
+import {
+  type Contender,
+  startBareProxy,
+  startInProcess,
+  startIsogate,
+  startStampSeries,
+  startUpstream,
+} from './contenders.ts'
 import type { LoadCommand } from './load.ts'
 import { nginxVersion, startNginx } from './nginx.ts'
-import { scrapePhaseCalls } from './plugin-figures.ts'
+import { type ColdStart, scrapePhaseCalls } from './plugin-figures.ts'
 import { startPluginServerContender } from './plugin-server/index.ts'
 import { firstJsonLine, spawnScript, stopProcess, usage } from './processes.ts'
 import {
@@ -37,10 +44,10 @@ const mode: BenchSettings['mode'] = flag('tiny') ? 'tiny' : flag('quick') ? 'qui
 // --tiny is the harness test's: seconds matter, numbers do not.
 const presets = {
   tiny: { connections: 4, warmup: 0, seconds: 1, rounds: 1, rate: 200, rateSeconds: 0.5, rateConnections: 8 },
-  // A quick look (a few minutes): short rounds, the series and micro figures at fewer points.
+  // A quick look (about a minute): short rounds, the series and micro figures at fewer points.
   quick: {
     connections: 32,
-    warmup: 1,
+    warmup: 0.5,
     seconds: 1,
     rounds: 3,
     rate: 2000,
@@ -154,20 +161,51 @@ const IDLE_COUNTS: Record<BenchSettings['mode'], string> = {
   full: '1,100,1000',
 }
 
+/** Waits for every start; throws the first failure once all have settled (see `running`). */
+async function settleAll<T>(starts: Promise<T>[]): Promise<T[]> {
+  const outcomes = await Promise.allSettled(starts)
+  for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason
+  return outcomes.map((outcome) => (outcome as PromiseFulfilledResult<T>).value)
+}
+
 const nginx = nginxVersion()
-const contenders: Contender[] = []
+const stamps = writeStampPlugins()
+/** Everything started, stopped at the end whatever happens (in reverse). */
+const running: { stop(): Promise<void> }[] = []
+const tracked = <T extends { stop(): Promise<void> }>(start: Promise<T>): Promise<T> =>
+  start.then((started) => {
+    running.push(started)
+    return started
+  })
 try {
-  const upstream = await startUpstream()
-  contenders.push(upstream)
-  contenders.push(await startBareProxy(upstream.url))
-  if (nginx) contenders.push(await startNginx(upstream.url))
-  else process.stderr.write('bench: nginx is not on the PATH: skipped\n')
-  contenders.push(await startIsogate(upstream.url))
-  contenders.push(await startIsogate(upstream.url, 'key-auth'))
-  contenders.push(await startIsogate(upstream.url, 'plugin'))
-  contenders.push(await startIsogate(upstream.url, 'workspace'))
-  contenders.push(await startInProcess(upstream.url))
-  contenders.push(await startPluginServerContender(upstream.url))
+  const upstream = await tracked(startUpstream())
+  if (!nginx) process.stderr.write('bench: nginx is not on the PATH: skipped\n')
+  const startedAt = performance.now()
+  process.stderr.write('bench: starting the contenders ...')
+  // All at once (a start is mostly node and tsx loading), the series' two gateways with them.
+  const [contenders, seriesGateways] = await Promise.all([
+    settleAll([
+      tracked(startBareProxy(upstream.url)),
+      ...(nginx ? [tracked(startNginx(upstream.url))] : []),
+      tracked(startIsogate(upstream.url)),
+      tracked(startIsogate(upstream.url, 'key-auth')),
+      tracked(startIsogate(upstream.url, 'plugin')),
+      tracked(startIsogate(upstream.url, 'workspace')),
+      tracked(startInProcess(upstream.url)),
+      tracked(startPluginServerContender(upstream.url)),
+    ]).then((started) => [upstream, ...started]),
+    settleAll(
+      (['plugin', 'workspace'] as const).map((isolation) =>
+        tracked(startStampSeries(upstream.url, isolation, stamps)),
+      ),
+    ),
+  ])
+  process.stderr.write(` ${contenders.length} in ${((performance.now() - startedAt) / 1000).toFixed(1)} s\n`)
+  // One at a time on a quiet machine, before any load.
+  const coldStarts = new Map<Contender, ColdStart>()
+  for (const contender of contenders) {
+    if (contender.measureColdStart) coldStarts.set(contender, await contender.measureColdStart())
+  }
   const machine = describeMachine(settings, nginx)
   steps =
     contenders.length * (settings.rounds + 1) +
@@ -191,7 +229,8 @@ try {
     if (row === undefined) continue
     // Right after the saturation rounds: the workers' rings hold the last round's phase calls.
     if (contender.statusUrl) row.phaseCalls = await scrapePhaseCalls(contender.statusUrl)
-    if (contender.coldStart) row.coldStart = contender.coldStart
+    const coldStart = coldStarts.get(contender)
+    if (coldStart) row.coldStart = coldStart
   }
   for (const [i, contender] of contenders.entries()) {
     const load = await progress(
@@ -203,28 +242,20 @@ try {
     if (row) row.fixed = toFixedRate(settings.rate, load)
   }
   const series: SeriesPoint[] = []
-  const stamps = writeStampPlugins()
-  try {
-    for (const isolation of ['plugin', 'workspace'] as const) {
-      for (const count of SERIES_COUNTS[mode]) {
-        const chain = await startIsogate(upstream.url, isolation, { dir: stamps, count })
-        try {
-          const load = await progress(
-            `series: ${chain.name}`,
-            async () => {
-              if (settings.warmup > 0) await saturate(chain, settings.warmup)
-              return saturate(chain, settings.seconds)
-            },
-            (r) => `${Math.round(r.rps)} req/s`,
-          )
-          series.push({ isolation, count, rps: load.rps, errors: load.errors + load.non2xx })
-        } finally {
-          await chain.stop()
-        }
-      }
+  for (const gateway of seriesGateways) {
+    for (const count of SERIES_COUNTS[mode]) {
+      const chain = await gateway.chainOf(count)
+      const load = await progress(
+        `series: ${chain.name}`,
+        async () => {
+          if (settings.warmup > 0) await saturate(chain, settings.warmup)
+          return saturate(chain, settings.seconds)
+        },
+        (r) => `${Math.round(r.rps)} req/s`,
+      )
+      series.push({ isolation: gateway.isolation, count, rps: load.rps, errors: load.errors + load.non2xx })
     }
-  } finally {
-    rmSync(stamps, { recursive: true, force: true })
+    await gateway.stop()
   }
   const spread: SpreadPoint[] = []
   const spreadLoad = ({ url, hosts }: SpreadGateway, seconds: number) =>
@@ -248,5 +279,6 @@ try {
   process.stdout.write(`\n${markdown}\nWritten to ${outDir}\n`)
 } finally {
   await generator.stop()
-  for (const contender of contenders.reverse()) await contender.stop()
+  for (const started of running.reverse()) await started.stop()
+  rmSync(stamps, { recursive: true, force: true })
 }
