@@ -5,23 +5,9 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
-import { freePort } from '../test/helpers/index.ts'
-import { stopProcess } from './processes.ts'
+import { PortTaken, pickPort, stopProcess, withFreshPorts } from './processes.ts'
 
 const STOPPING = /^isogate: SIG[A-Z]+ received, finishing in-flight requests$/
-
-// The bench starts gateways side by side: a port one pick found free stays unbound until its
-// gateway starts, so the next pick could find it free again. Each port is handed out once per run.
-const handedOut = new Set<number>()
-async function pickPort(): Promise<number> {
-  for (;;) {
-    const port = await freePort()
-    if (!handedOut.has(port)) {
-      handedOut.add(port)
-      return port
-    }
-  }
-}
 
 /** A running `isogate start` of the bench: its proxy and Admin API, its process tree's root. */
 export interface IsogateProcess {
@@ -38,11 +24,22 @@ export interface IsogateProcess {
 /**
  * `isogate start` as a user runs it (supervisor + one proxy worker) on 127.0.0.1, in a temporary
  * prefix, access log off like the other contenders, warnings only; `env` adds or overrides
- * settings (ISOGATE_*). Resolves once its Admin API answers.
+ * settings (ISOGATE_*). Resolves once its Admin API answers as isogate's; started again on other
+ * ports when one of its ports was taken meanwhile (see pickPort).
  */
-export async function launchIsogate(
+export function launchIsogate(
   env: Record<string, string>,
   options: { status?: boolean } = {},
+): Promise<IsogateProcess> {
+  return withFreshPorts('isogate', () => launchOnce(env, options))
+}
+
+/** Lines that say a listener could not bind its port. */
+const IN_USE = /EADDRINUSE|address already in use/i
+
+async function launchOnce(
+  env: Record<string, string>,
+  options: { status?: boolean },
 ): Promise<IsogateProcess> {
   const prefix = mkdtempSync(join(tmpdir(), 'isogate-bench-'))
   const [proxyPort, adminPort, statusPort] = [await pickPort(), await pickPort(), await pickPort()]
@@ -61,11 +58,13 @@ export async function launchIsogate(
       ...env,
     },
   })
-  // Its warnings and errors go on to the bench's stderr; its note on being stopped would only
-  // break the progress lines.
+  // Once it runs, its warnings and errors go on to the bench's stderr (its note on being stopped
+  // would only break the progress lines); while it starts they are kept for the error.
+  let starting: string[] | null = []
   if (child.stderr) {
     createInterface({ input: child.stderr }).on('line', (line) => {
-      if (!STOPPING.test(line)) process.stderr.write(`${line}\n`)
+      if (starting !== null) starting.push(line)
+      else if (!STOPPING.test(line)) process.stderr.write(`${line}\n`)
     })
   }
   const stop = async () => {
@@ -75,12 +74,20 @@ export async function launchIsogate(
   const admin = `http://127.0.0.1:${adminPort}`
   try {
     for (let attempt = 0; ; attempt++) {
-      if (child.exitCode !== null) throw new Error('isogate exited during start')
-      const up = await fetch(`${admin}/status`).then(
-        (r) => r.ok,
-        () => false,
+      if (child.exitCode !== null) {
+        const said = (starting ?? []).join('\n')
+        if (IN_USE.test(said)) throw new PortTaken(said)
+        throw new Error(`isogate exited during start:\n${said}`)
+      }
+      const status = await fetch(`${admin}/status`).then(
+        async (r) => (r.ok ? ((await r.json()) as { database?: unknown }) : null),
+        () => null,
       )
-      if (up) break
+      // Another process that took the port after it was picked answers too, but not like this.
+      if (status !== null && typeof status.database !== 'object') {
+        throw new PortTaken(`${admin} answers as something else`)
+      }
+      if (status !== null) break
       if (attempt > 300) throw new Error('isogate did not start within 30s')
       await sleep(100)
     }
@@ -88,6 +95,8 @@ export async function launchIsogate(
     await stop()
     throw error
   }
+  for (const line of starting) if (!STOPPING.test(line)) process.stderr.write(`${line}\n`)
+  starting = null
   return {
     child,
     url: `http://127.0.0.1:${proxyPort}`,

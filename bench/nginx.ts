@@ -8,9 +8,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { freePort } from '../test/helpers/index.ts'
 import type { Contender } from './contenders.ts'
-import { stopProcess } from './processes.ts'
+import { PortTaken, pickPort, stopProcess, withFreshPorts } from './processes.ts'
 
 export const NGINX = 'nginx reverse proxy'
 
@@ -51,9 +50,14 @@ http {
 `
 }
 
-export async function startNginx(upstream: string): Promise<Contender> {
+/** nginx on a picked port; started again on another when that port was taken meanwhile. */
+export function startNginx(upstream: string): Promise<Contender> {
+  return withFreshPorts('nginx', () => startOnce(upstream))
+}
+
+async function startOnce(upstream: string): Promise<Contender> {
   const dir = mkdtempSync(join(tmpdir(), 'isogate-bench-nginx-'))
-  const port = await freePort()
+  const port = await pickPort()
   const conf = join(dir, 'nginx.conf')
   writeFileSync(conf, config(dir, port, upstream))
   const child = spawn('nginx', ['-p', dir, '-c', conf, '-e', join(dir, 'error.log')], {
@@ -65,14 +69,20 @@ export async function startNginx(upstream: string): Promise<Contender> {
   }
   const url = `http://127.0.0.1:${port}`
   for (let attempt = 0; ; attempt++) {
-    const up = await fetch(url).then(
-      (r) => r.ok,
-      () => false,
+    // Another process that took the port after it was picked answers too, but not as nginx.
+    const server = await fetch(url).then(
+      (r) => (r.ok ? (r.headers.get('server') ?? '') : null),
+      () => null,
     )
-    if (up) break
+    if (server !== null && !server.startsWith('nginx')) {
+      await stop()
+      throw new PortTaken(`${url} answers as something else`)
+    }
+    if (server !== null) break
     if (child.exitCode !== null || attempt > 100) {
       const log = readFileSync(join(dir, 'error.log'), { encoding: 'utf8', flag: 'a+' })
       await stop()
+      if (/Address already in use/i.test(log)) throw new PortTaken(log.trim())
       throw new Error(`nginx did not start: ${log.trim()}`)
     }
     await sleep(100)

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { freePort } from '../test/helpers/index.ts'
 
 const TSX = import.meta.resolve('tsx')
 const CLK_TCK = 100
@@ -39,6 +40,38 @@ export function firstJsonLine<T>(child: ChildProcess, timeoutMs = 60_000): Promi
       reject(new Error(`benchmark process exited (${code}) before answering`))
     })
   })
+}
+
+// Contenders that need a port of their own (isogate, nginx) get one that was free a moment ago;
+// the bench starts everything at once, so until that process binds it, another pick could find it
+// free again (hence each port is handed out once per run) and a process listening on port 0, or
+// an outgoing connection, could take it (hence withFreshPorts).
+const handedOut = new Set<number>()
+
+/** A loopback port free right now and never handed out before in this run. */
+export async function pickPort(): Promise<number> {
+  for (;;) {
+    const port = await freePort()
+    if (!handedOut.has(port)) {
+      handedOut.add(port)
+      return port
+    }
+  }
+}
+
+/** A picked port was taken by another process before the one it was picked for could bind it. */
+export class PortTaken extends Error {}
+
+/** Starts something on picked ports, again on new ones (up to 3 times) while its port was taken. */
+export async function withFreshPorts<T>(what: string, start: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start()
+    } catch (error) {
+      if (!(error instanceof PortTaken) || attempt === 3) throw error
+      process.stderr.write(`\nbench: a port picked for ${what} was taken meanwhile; starting it on others\n`)
+    }
+  }
 }
 
 export function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
