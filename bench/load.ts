@@ -46,7 +46,8 @@ function spreadOver(hosts: string[], connections: number) {
 }
 
 async function saturate({ url, connections, seconds, headers, hosts }: Load) {
-  // autocannon samples, and so stops, on a 1 s tick: a shorter run (a warm-up) samples faster.
+  // autocannon samples, and so stops, on a 1 s tick: a shorter run (a warm-up, a --quick round)
+  // samples faster, and its rate is what it answered over how long it ran.
   const short = seconds < 1
   const result = await autocannon({
     url,

@@ -43,15 +43,23 @@ const rateFlag = process.argv.indexOf('--rate')
 const mode: BenchSettings['mode'] = flag('tiny') ? 'tiny' : flag('quick') ? 'quick' : 'full'
 // --tiny is the harness test's: seconds matter, numbers do not.
 const presets = {
-  tiny: { connections: 4, warmup: 0, seconds: 1, rounds: 1, rate: 200, rateSeconds: 0.5, rateConnections: 8 },
+  tiny: {
+    connections: 4,
+    warmup: 0,
+    seconds: 0.5,
+    rounds: 1,
+    rate: 200,
+    rateSeconds: 0.5,
+    rateConnections: 8,
+  },
   // A quick look (about a minute): short rounds, the series and micro figures at fewer points.
   quick: {
     connections: 32,
-    warmup: 0.5,
-    seconds: 1,
+    warmup: 1,
+    seconds: 0.75,
     rounds: 3,
     rate: 2000,
-    rateSeconds: 1,
+    rateSeconds: 0.5,
     rateConnections: 64,
   },
   full: {
