@@ -33,6 +33,11 @@ export interface PhaseCallFigures {
 export interface ColdStart {
   /** The Admin API call that adds the plugin (write, snapshot, every worker applied it). */
   configureMs: number
+  /**
+   * The isolate build inside that call, as the worker timed it (create, compile, init: its
+   * `isolate_builds.last_ms` on /status); null when the call did not build exactly one isolate.
+   */
+  buildMs: number | null
   firstMs: number
   secondMs: number
   /** Median of the five requests after the second. */
@@ -99,18 +104,30 @@ export async function prepareColdStart(admin: string, upstream: string): Promise
  */
 export async function measureColdStart(admin: string, proxy: string): Promise<ColdStart> {
   await timedGet(`${proxy}/`, COLD_HOST) // the bench's connection to the proxy, opened outside the measure
+  const before = await isolateBuilds(admin)
   const started = performance.now()
   await adminPost(admin, '/cold-start/routes/cold/plugins', {
     name: 'request-transformer',
     config: { add: { headers: ['x-cold:1'] } },
   })
   const configureMs = performance.now() - started
+  const after = await isolateBuilds(admin)
   const firstMs = await timedGet(`${proxy}/`, COLD_HOST)
   const secondMs = await timedGet(`${proxy}/`, COLD_HOST)
   const warm: number[] = []
   for (let i = 0; i < 5; i++) warm.push(await timedGet(`${proxy}/`, COLD_HOST))
   warm.sort((a, b) => a - b)
-  return { configureMs, firstMs, secondMs, warmMs: warm[2] as number }
+  const buildMs = after.count === before.count + 1 ? after.lastMs : null
+  return { configureMs, buildMs, firstMs, secondMs, warmMs: warm[2] as number }
+}
+
+/** The first worker's isolate builds so far and the last one's time, from the Admin API's /status. */
+async function isolateBuilds(admin: string): Promise<{ count: number; lastMs: number | null }> {
+  const status = (await (await fetch(`${admin}/status`)).json()) as {
+    plugins?: { isolate_builds?: { count: number; last_ms: number | null }[] }
+  }
+  const worker = status.plugins?.isolate_builds?.[0]
+  return { count: worker?.count ?? 0, lastMs: worker?.last_ms ?? null }
 }
 
 /** The first worker's phase-call figures from the status listener's Prometheus text. */

@@ -1,7 +1,7 @@
 import type { CrossingWatchdog, IsolateFactory } from '../../runtime/isolate/index.ts'
 import type { WorkerData } from '../data/index.ts'
 import type { Logger } from '../log/index.ts'
-import type { PhaseTimings } from './phase-timing.ts'
+import type { TimingRing } from './timing-ring.ts'
 
 /** What the plugin runtime of one worker needs from the node's configuration. */
 export interface ChainOptions {
@@ -18,7 +18,9 @@ export interface ChainOptions {
   logger: Logger
   watchdog?: CrossingWatchdog
   /** Where the wall time of each completed phase call is recorded (the worker's stats). */
-  timings?: PhaseTimings
+  timings?: TimingRing
+  /** Where the wall time of each isolate build is recorded (the worker's stats). */
+  builds?: TimingRing
   /** kong.db and kong.cache; without it (tests of the bare runtime) plugins get an error for both. */
   data?: WorkerData
   /** Builds the isolates; default createPluginIsolate. Only code sets it (the bench's in-process baseline). */

@@ -8,6 +8,6 @@ export {
   type IsolateSession,
   type PhaseFailure,
 } from './phase-call.ts'
-export { PHASE_SAMPLES, type PhaseCallStats, PhaseTimings } from './phase-timing.ts'
 export { type ExitResponse, RequestModel } from './request-model.ts'
+export { BUILD_SAMPLES, PHASE_SAMPLES, TimingRing, type TimingStats } from './timing-ring.ts'
 export { WorkerPlugins } from './worker-plugins.ts'

@@ -207,6 +207,7 @@ export class WorkerPlugins implements PluginHooks {
   }
 
   private async createIsolate(key: string): Promise<IsolateHandle> {
+    const started = performance.now()
     const slash = key.indexOf('/')
     const wsId = key.slice(0, slash)
     const name = key.slice(slash + 1)
@@ -235,6 +236,7 @@ export class WorkerPlugins implements PluginHooks {
     })
     this.loaded.set(isolate, new Set(names))
     await this.initWorker(isolate, plugins)
+    this.options.builds?.record(performance.now() - started)
     return isolate
   }
 

@@ -7,7 +7,7 @@ import type { ConfigSnapshot } from '../entities/types.ts'
 import type { Logger } from '../log/index.ts'
 import { catalogData, type PluginCatalog } from '../plugins/index.ts'
 import type { FromWorker, ToWorker } from './worker-messages.ts'
-import { type CacheKeyRef, sumStats, type WorkerPhaseCalls, type Workers } from './workers.ts'
+import { type CacheKeyRef, sumStats, type Workers, type WorkerTimings } from './workers.ts'
 
 const WORKER_MAIN = fileURLToPath(new URL('./worker-main.ts', import.meta.url))
 /** How long a worker may take to acknowledge a snapshot before the change is reported as not applied. */
@@ -177,8 +177,11 @@ export async function startClusterWorkers(
       const answered = answers.flatMap((a) => (a.status === 'fulfilled' ? [a.value] : []))
       return {
         server: sumStats(answered.map((a) => a.stats)),
-        phaseCalls: answered.flatMap(({ pid, phaseCalls }): WorkerPhaseCalls[] =>
-          phaseCalls ? [{ pid, ...phaseCalls }] : [],
+        phaseCalls: answered.flatMap(({ pid, plugins }): WorkerTimings[] =>
+          plugins ? [{ pid, ...plugins.phaseCalls }] : [],
+        ),
+        isolateBuilds: answered.flatMap(({ pid, plugins }): WorkerTimings[] =>
+          plugins ? [{ pid, ...plugins.isolateBuilds }] : [],
         ),
       }
     },

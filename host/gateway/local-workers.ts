@@ -33,8 +33,12 @@ export async function startLocalWorkers(
       for (const { ws, key } of keys) data.cache.invalidate(ws, key)
     },
     async stats() {
-      const phaseCalls = node.phaseCalls()
-      return { server: node.stats(), phaseCalls: phaseCalls ? [{ pid: process.pid, ...phaseCalls }] : [] }
+      const plugins = node.pluginTimings()
+      return {
+        server: node.stats(),
+        phaseCalls: plugins ? [{ pid: process.pid, ...plugins.phaseCalls }] : [],
+        isolateBuilds: plugins ? [{ pid: process.pid, ...plugins.isolateBuilds }] : [],
+      }
     },
     ready: () => true,
     close: (graceMs) => node.close(graceMs),

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:net'
 import { hostname } from 'node:os'
 import { BRIDGE_LIMITS, type IsolateFactory } from '../../runtime/isolate/index.ts'
-import { type PhaseCallStats, PhaseTimings, WorkerPlugins } from '../chain/index.ts'
+import { BUILD_SAMPLES, TimingRing, type TimingStats, WorkerPlugins } from '../chain/index.ts'
 import type { Config, ListenAddress } from '../config/index.ts'
 import type { WorkerData } from '../data/index.ts'
 import type { ConfigSnapshot } from '../entities/types.ts'
@@ -31,10 +31,17 @@ function workerPlugins(
     maxBodyBytes: config.client_max_body_size || BRIDGE_LIMITS.bodyChars,
     logger,
     watchdog: processWatchdog(),
-    timings: new PhaseTimings(),
+    timings: new TimingRing(),
+    builds: new TimingRing(BUILD_SAMPLES),
     ...(data ? { data } : {}),
     ...(createIsolate ? { createIsolate } : {}),
   })
+}
+
+/** One worker's plugin runtime timings, µs: each phase call, and each isolate build (create, compile, init). */
+export interface PluginTimings {
+  phaseCalls: TimingStats
+  isolateBuilds: TimingStats
 }
 
 /** The proxy side of one worker: turns snapshots into a router and serves proxy_listen. */
@@ -47,8 +54,8 @@ export interface ProxyNode {
   /** Starts listening (after the first apply) and returns the bound addresses. */
   listen(): Promise<ListenAddress[]>
   stats(): ProxyStats
-  /** Wall time of this worker's plugin phase calls; null without a plugin runtime. */
-  phaseCalls(): PhaseCallStats | null
+  /** Wall times of this worker's plugin phase calls and isolate builds; null without a plugin runtime. */
+  pluginTimings(): PluginTimings | null
   close(graceMs: number): Promise<void>
 }
 
@@ -113,7 +120,11 @@ export function createProxyNode(
       return bound
     },
     stats: () => proxy.stats(),
-    phaseCalls: () => plugins?.options.timings?.summary() ?? null,
+    pluginTimings() {
+      const { timings, builds } = plugins?.options ?? {}
+      if (!timings || !builds) return null
+      return { phaseCalls: timings.summary(), isolateBuilds: builds.summary() }
+    },
     async close(graceMs) {
       // Stop accepting first; a listener's close callback waits for its connections, which the
       // proxy drains, so it is awaited after.

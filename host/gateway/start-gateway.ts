@@ -89,13 +89,21 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         server: stats.server,
         database: { reachable: await databaseReachable() },
         configuration_version: publisher.currentVersion,
-        // isogate's extension of Kong's shape: the wall time of plugin phase calls, per worker (µs).
+        // isogate's extension of Kong's shape, per worker: the wall time of plugin phase calls (µs)
+        // and of isolate builds (ms: create, compile, init; what a plugin's cold start costs).
         plugins: {
           phase_calls: stats.phaseCalls.map((w) => ({
             pid: w.pid,
             count: w.count,
             p50_us: w.p50,
             p99_us: w.p99,
+          })),
+          isolate_builds: stats.isolateBuilds.map((w) => ({
+            pid: w.pid,
+            count: w.count,
+            p50_ms: toMs(w.p50),
+            p99_ms: toMs(w.p99),
+            last_ms: toMs(w.last),
           })),
         },
       }
@@ -137,6 +145,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       const metrics = createMetrics({
         server: async () => ({ ...(await proxyWorkers.stats()).server }),
         phaseCalls: async () => (await proxyWorkers.stats()).phaseCalls,
+        isolateBuilds: async () => (await proxyWorkers.stats()).isolateBuilds,
         databaseReachable,
         configVersion: () => publisher.currentVersion,
       })
@@ -201,3 +210,6 @@ function nodeInfo(config: Config, nodeId: string, catalog: PluginCatalog): NodeI
     plugins: nodePlugins(catalog),
   }
 }
+
+/** µs → ms with µs precision, null kept. */
+const toMs = (us: number | null): number | null => (us === null ? null : Math.round(us) / 1000)

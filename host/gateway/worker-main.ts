@@ -38,7 +38,7 @@ process.on('message', async (message: ToWorker) => {
         data?.settle(message)
         break
       case 'stats':
-        if (node) send({ t: 'stats', id: message.id, stats: node.stats(), phaseCalls: node.phaseCalls() })
+        if (node) send({ t: 'stats', id: message.id, stats: node.stats(), plugins: node.pluginTimings() })
         break
       case 'shutdown':
         await shutdown(message.graceMs, 0)

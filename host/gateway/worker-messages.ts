@@ -1,9 +1,9 @@
 import type { EntityInfo, IoErrorDetail } from '../../runtime/protocol.ts'
-import type { PhaseCallStats } from '../chain/index.ts'
 import type { Config, ListenAddress } from '../config/index.ts'
 import type { ConfigSnapshot } from '../entities/types.ts'
 import type { CatalogData } from '../plugins/index.ts'
 import type { ProxyStats } from '../proxy/index.ts'
+import type { PluginTimings } from './proxy-node.ts'
 import type { CacheKeyRef } from './workers.ts'
 
 /** Messages from the supervisor to a cluster worker. */
@@ -34,7 +34,7 @@ export type FromWorker =
   | { t: 'hello' }
   | { t: 'ready'; addresses: ListenAddress[]; version: number }
   | { t: 'applied'; version: number }
-  | { t: 'stats'; id: number; stats: ProxyStats; phaseCalls: PhaseCallStats | null }
+  | { t: 'stats'; id: number; stats: ProxyStats; plugins: PluginTimings | null }
   | { t: 'failed'; message: string }
   | { t: 'invalidated'; id: number }
   /** kong.db for a plugin of this worker: run where the database is. */

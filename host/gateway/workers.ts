@@ -1,4 +1,4 @@
-import type { PhaseCallStats } from '../chain/index.ts'
+import type { TimingStats } from '../chain/index.ts'
 import type { Config, ListenAddress } from '../config/index.ts'
 import type { WorkerDataOptions } from '../data/index.ts'
 import type { ConfigSnapshot } from '../entities/types.ts'
@@ -29,15 +29,17 @@ export interface CacheKeyRef {
   key: string
 }
 
-/** Phase-call wall time of one worker process (quantiles do not add up across workers). */
-export interface WorkerPhaseCalls extends PhaseCallStats {
+/** Timings of one worker process, µs (quantiles do not add up across workers). */
+export interface WorkerTimings extends TimingStats {
   pid: number
 }
 
 export interface NodeStats {
   server: ProxyStats
-  /** One entry per worker that runs plugins. */
-  phaseCalls: WorkerPhaseCalls[]
+  /** One entry per worker that runs plugins: its phase calls. */
+  phaseCalls: WorkerTimings[]
+  /** One entry per worker that runs plugins: its isolate builds. */
+  isolateBuilds: WorkerTimings[]
 }
 
 /** The cache bounds a worker takes from the configuration. */

@@ -1,2 +1,2 @@
-export { createMetrics, type MetricSources, type PhaseCallSource } from './metrics.ts'
+export { createMetrics, type MetricSources, type TimingSource } from './metrics.ts'
 export { createStatusApp, type StatusDeps } from './status-app.ts'

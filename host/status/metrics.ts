@@ -1,18 +1,20 @@
 import { Gauge, Registry } from 'prom-client'
 
-/** Wall time of one worker's plugin phase calls, µs (quantiles over its latest calls). */
-export interface PhaseCallSource {
+/** Wall times of one worker's plugin phase calls or isolate builds, µs (quantiles over the latest ones). */
+export interface TimingSource {
   pid: number
   count: number
   p50: number | null
   p99: number | null
+  last: number | null
 }
 
 export interface MetricSources {
   /** Proxy counters summed over the workers. */
   server(): Promise<Record<string, number>>
   /** One entry per worker that runs plugins. */
-  phaseCalls(): Promise<PhaseCallSource[]>
+  phaseCalls(): Promise<TimingSource[]>
+  isolateBuilds(): Promise<TimingSource[]>
   databaseReachable(): Promise<boolean>
   configVersion(): number
 }
@@ -66,6 +68,44 @@ export function createMetrics(sources: MetricSources): Registry {
     async collect() {
       this.reset()
       for (const worker of await sources.phaseCalls()) this.set({ worker: String(worker.pid) }, worker.count)
+    },
+  })
+  // What a plugin's cold start costs: building an isolate (create, compile, init), in ms.
+  new Gauge({
+    name: 'isogate_plugin_isolate_build_milliseconds',
+    help: 'Wall time of a plugin isolate build per worker, over its latest builds',
+    labelNames: ['worker', 'quantile'],
+    registers: [registry],
+    async collect() {
+      this.reset()
+      for (const worker of await sources.isolateBuilds()) {
+        const pid = String(worker.pid)
+        if (worker.p50 !== null) this.set({ worker: pid, quantile: '0.5' }, worker.p50 / 1000)
+        if (worker.p99 !== null) this.set({ worker: pid, quantile: '0.99' }, worker.p99 / 1000)
+      }
+    },
+  })
+  new Gauge({
+    name: 'isogate_plugin_isolate_build_milliseconds_count',
+    help: 'Plugin isolate builds per worker since it started',
+    labelNames: ['worker'],
+    registers: [registry],
+    async collect() {
+      this.reset()
+      for (const worker of await sources.isolateBuilds())
+        this.set({ worker: String(worker.pid) }, worker.count)
+    },
+  })
+  new Gauge({
+    name: 'isogate_plugin_isolate_build_last_milliseconds',
+    help: "Wall time of each worker's latest plugin isolate build",
+    labelNames: ['worker'],
+    registers: [registry],
+    async collect() {
+      this.reset()
+      for (const worker of await sources.isolateBuilds()) {
+        if (worker.last !== null) this.set({ worker: String(worker.pid) }, worker.last / 1000)
+      }
     },
   })
   new Gauge({
