@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { GOOD_PLUGIN } from './good-plugin.fixture.ts'
-import { bundlePlugin, extractSourceMap } from './index.ts'
+import { bundlePlugin, extractSourceMap, withoutSourceMap } from './index.ts'
 import { MINIMAL_PLUGIN, type PluginFixture, pluginFixture } from './plugin-fixture.ts'
 
 let fixture: PluginFixture
@@ -87,5 +87,23 @@ describe('extractSourceMap', () => {
     expect(
       extractSourceMap('var x = 1\n//# sourceMappingURL=data:application/json;base64,bm90IGpzb24=\n'),
     ).toBeNull()
+  })
+})
+
+describe('withoutSourceMap', () => {
+  it('cuts the inline map off a bundle and leaves every line of code where it was', async () => {
+    const bundle = await bundlePlugin({ dir: fixture.plugin('my-plugin', GOOD_PLUGIN) })
+    const code = withoutSourceMap(bundle.code)
+    expect(code).not.toContain('sourceMappingURL')
+    expect(bundle.code.startsWith(code)).toBe(true)
+    expect(code.endsWith('\n')).toBe(true)
+    // What is cut is the map comment, whole.
+    expect(bundle.code.slice(code.length)).toMatch(
+      /^\/\/# sourceMappingURL=data:application\/json;base64,[A-Za-z0-9+/=]+\n$/,
+    )
+  })
+
+  it('leaves code without an inline map as it is', () => {
+    expect(withoutSourceMap('var x = 1\n')).toBe('var x = 1\n')
   })
 })

@@ -1,4 +1,5 @@
 import ivm from 'isolated-vm'
+import { withoutSourceMap } from '../bundle/index.ts'
 import type { InitCall } from '../protocol.ts'
 import { compileCached } from './code-cache.ts'
 import { crossSync } from './crossing.ts'
@@ -66,7 +67,8 @@ export async function createPluginIsolate(options: PluginIsolateOptions): Promis
     const gate = await compile(GATE_SOURCE, GATE_FILENAME)
     const bundles: ivm.Script[] = []
     for (const plugin of options.plugins) {
-      bundles.push(await compile(asStatement(plugin.code), bundleFilename(plugin.name), plugin.name))
+      const code = asStatement(withoutSourceMap(plugin.code))
+      bundles.push(await compile(code, bundleFilename(plugin.name), plugin.name))
     }
 
     // From here on plugin code runs: synchronous isolated-vm calls only.
