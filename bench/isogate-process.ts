@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -61,12 +62,12 @@ async function launchOnce(
   // Once it runs, its warnings and errors go on to the bench's stderr (its note on being stopped
   // would only break the progress lines); while it starts they are kept for the error.
   let starting: string[] | null = []
-  if (child.stderr) {
-    createInterface({ input: child.stderr }).on('line', (line) => {
-      if (starting !== null) starting.push(line)
-      else if (!STOPPING.test(line)) process.stderr.write(`${line}\n`)
-    })
-  }
+  const lines = child.stderr ? createInterface({ input: child.stderr }) : null
+  lines?.on('line', (line) => {
+    if (starting !== null) starting.push(line)
+    else if (!STOPPING.test(line)) process.stderr.write(`${line}\n`)
+  })
+  const stderrRead = lines ? once(lines, 'close') : Promise.resolve()
   const stop = async () => {
     await stopProcess(child)
     rmSync(prefix, { recursive: true, force: true })
@@ -75,6 +76,7 @@ async function launchOnce(
   try {
     for (let attempt = 0; ; attempt++) {
       if (child.exitCode !== null) {
+        await stderrRead // its last lines say why
         const said = (starting ?? []).join('\n')
         if (IN_USE.test(said)) throw new PortTaken(said)
         throw new Error(`isogate exited during start:\n${said}`)
