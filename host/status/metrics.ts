@@ -45,56 +45,19 @@ export function createMetrics(sources: MetricSources): Registry {
       this.set((await sources.server()).total_requests ?? 0)
     },
   })
-  // isogate's own: the price of crossing into a plugin isolate, as the running proxy pays it.
-  new Gauge({
+  // isogate's own: the price of crossing into a plugin isolate, as the running proxy pays it, and
+  // what a plugin's cold start costs (building an isolate: create, compile, init).
+  timingGauges(registry, {
     name: 'isogate_plugin_phase_call_microseconds',
-    help: 'Wall time of a plugin phase call per worker, over its latest calls',
-    labelNames: ['worker', 'quantile'],
-    registers: [registry],
-    async collect() {
-      this.reset()
-      for (const worker of await sources.phaseCalls()) {
-        const pid = String(worker.pid)
-        if (worker.p50 !== null) this.set({ worker: pid, quantile: '0.5' }, worker.p50)
-        if (worker.p99 !== null) this.set({ worker: pid, quantile: '0.99' }, worker.p99)
-      }
-    },
+    event: 'plugin phase call',
+    source: sources.phaseCalls,
+    microsPerUnit: 1,
   })
-  new Gauge({
-    name: 'isogate_plugin_phase_call_microseconds_count',
-    help: 'Plugin phase calls per worker since it started',
-    labelNames: ['worker'],
-    registers: [registry],
-    async collect() {
-      this.reset()
-      for (const worker of await sources.phaseCalls()) this.set({ worker: String(worker.pid) }, worker.count)
-    },
-  })
-  // What a plugin's cold start costs: building an isolate (create, compile, init), in ms.
-  new Gauge({
+  timingGauges(registry, {
     name: 'isogate_plugin_isolate_build_milliseconds',
-    help: 'Wall time of a plugin isolate build per worker, over its latest builds',
-    labelNames: ['worker', 'quantile'],
-    registers: [registry],
-    async collect() {
-      this.reset()
-      for (const worker of await sources.isolateBuilds()) {
-        const pid = String(worker.pid)
-        if (worker.p50 !== null) this.set({ worker: pid, quantile: '0.5' }, worker.p50 / 1000)
-        if (worker.p99 !== null) this.set({ worker: pid, quantile: '0.99' }, worker.p99 / 1000)
-      }
-    },
-  })
-  new Gauge({
-    name: 'isogate_plugin_isolate_build_milliseconds_count',
-    help: 'Plugin isolate builds per worker since it started',
-    labelNames: ['worker'],
-    registers: [registry],
-    async collect() {
-      this.reset()
-      for (const worker of await sources.isolateBuilds())
-        this.set({ worker: String(worker.pid) }, worker.count)
-    },
+    event: 'plugin isolate build',
+    source: sources.isolateBuilds,
+    microsPerUnit: 1000,
   })
   new Gauge({
     name: 'isogate_plugin_isolate_build_last_milliseconds',
@@ -125,4 +88,39 @@ export function createMetrics(sources: MetricSources): Registry {
     },
   })
   return registry
+}
+
+/**
+ * `<name>{worker,quantile}` (p50 and p99 over each worker's latest events) and `<name>_count{worker}`
+ * for one kind of timed event; the source gives µs, `microsPerUnit` of them make the name's unit.
+ */
+function timingGauges(
+  registry: Registry,
+  timing: { name: string; event: string; source: () => Promise<TimingSource[]>; microsPerUnit: number },
+): void {
+  const { name, event, source, microsPerUnit } = timing
+  new Gauge({
+    name,
+    help: `Wall time of a ${event} per worker, over its latest ones`,
+    labelNames: ['worker', 'quantile'],
+    registers: [registry],
+    async collect() {
+      this.reset()
+      for (const worker of await source()) {
+        const pid = String(worker.pid)
+        if (worker.p50 !== null) this.set({ worker: pid, quantile: '0.5' }, worker.p50 / microsPerUnit)
+        if (worker.p99 !== null) this.set({ worker: pid, quantile: '0.99' }, worker.p99 / microsPerUnit)
+      }
+    },
+  })
+  new Gauge({
+    name: `${name}_count`,
+    help: `Number of ${event}s per worker since it started`,
+    labelNames: ['worker'],
+    registers: [registry],
+    async collect() {
+      this.reset()
+      for (const worker of await source()) this.set({ worker: String(worker.pid) }, worker.count)
+    },
+  })
 }
