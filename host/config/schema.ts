@@ -1,5 +1,6 @@
 import { join } from 'node:path'
 import { cidrList } from './parse-cidr.ts'
+import { DEFAULT_EGRESS_DENY, egressAllow, egressDeny, nameservers } from './parse-egress.ts'
 import { listen } from './parse-listen.ts'
 import {
   accessLogTarget,
@@ -192,6 +193,62 @@ export const CONFIG_SCHEMA = {
     default: '5000',
     description: 'Wall time one plugin phase call may take, awaited I/O included, in milliseconds.',
     parse: integer(1, 3_600_000),
+  }),
+  plugin_egress_deny: key({
+    type: 'CIDR list',
+    default: DEFAULT_EGRESS_DENY,
+    description:
+      'CIDR blocks no connection a plugin causes (a kong.service.setTarget target, outbound HTTP) may reach, checked on every resolved address; `off` denies none. ' +
+      "The node's own proxy, admin and status listeners are never reachable from a plugin, whatever this says. Services configured through the Admin API are not subject to it.",
+    parse: egressDeny,
+  }),
+  plugin_egress_allow: key({
+    type: 'CIDR or host list',
+    default: '',
+    description:
+      'CIDR blocks or host names plugins may reach despite plugin_egress_deny (a private log collector, an internal auth service).',
+    parse: egressAllow,
+  }),
+  dns_resolver: key({
+    type: 'nameserver list',
+    default: '',
+    description:
+      "Nameservers (`ip[:port]`, `[ipv6]:port`, comma list) used for the names plugins' connections resolve; the system's (/etc/resolv.conf) when empty.",
+    parse: nameservers,
+  }),
+  plugin_strikes: key({
+    type: 'integer',
+    default: '5',
+    description:
+      'Limit failures (CPU, wall time, memory, bridge violation) of one plugin in one workspace within plugin_strike_window, counted per node, before the plugin is quarantined.',
+    parse: integer(1, 1_000_000),
+  }),
+  plugin_strike_window: key({
+    type: 'integer',
+    default: '60',
+    description: 'Seconds over which plugin_strikes are counted.',
+    parse: integer(1, 86_400),
+  }),
+  plugin_quarantine: key({
+    type: 'integer',
+    default: '30',
+    description:
+      'Seconds the first quarantine of a plugin lasts (its requests answer 503 without running it); it doubles on each repeat, up to 600.',
+    parse: integer(1, 600),
+  }),
+  workspace_queue_ms: key({
+    type: 'integer',
+    default: '1000',
+    description:
+      "Longest a request waits for its workspace's fair share of a busy worker's plugin time before a 503 with Retry-After, in milliseconds.",
+    parse: integer(1, 600_000),
+  }),
+  plugin_db_max_rows: key({
+    type: 'integer',
+    default: '100000',
+    description:
+      "Rows plugin code may keep in one plugin's kong.db entities per workspace; writes past it get 400. Rows created through the Admin API are not counted.",
+    parse: integer(0, 1_000_000_000),
   }),
   mem_cache_size: key({
     type: 'size',
