@@ -113,6 +113,18 @@ it('npm run bench -- --tiny measures every contender and writes its report', asy
       expect(point.errors).toBe(0)
       expect(point.rssMb).toBeGreaterThan(0)
     }
+    // The noisy-neighbour figure: the quiet workspace answered every request alone and beside the
+    // noisy one, which got answers too (503s from its full queue are allowed, errors are not).
+    expect(markdown).toContain('## Noisy neighbour')
+    const noisy = report.noisyNeighbour
+    expect(noisy.rate).toBe(20)
+    for (const quiet of [noisy.alone, noisy.beside]) {
+      expect(quiet.requests).toBeGreaterThan(0)
+      expect(quiet.errors + quiet.non2xx).toBe(0)
+      expect(quiet.p99).toBeGreaterThanOrEqual(quiet.p50)
+    }
+    expect(noisy.noisy.requests - noisy.noisy.non2xx).toBeGreaterThan(0)
+    expect(noisy.noisy.errors).toBe(0)
     expect(report.idleIsolates.counts.map((c: { count: number }) => c.count)).toEqual([1, 10])
     for (const c of report.idleIsolates.counts) expect(Number.isFinite(c.perIsolateMb)).toBe(true)
     for (const chart of ['requests-per-second.svg', 'fixed-rate-latency.svg']) {

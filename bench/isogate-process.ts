@@ -90,7 +90,7 @@ async function launchOnce(
         throw new PortTaken(`${admin} answers as something else`)
       }
       if (status !== null) break
-      if (attempt > 300) throw new Error('isogate did not start within 30s')
+      if (attempt > 900) throw new Error('isogate did not start within 90s')
       await sleep(100)
     }
   } catch (error) {

@@ -10,6 +10,9 @@
  *   fire its share of a second back to back and then idles, which measures a burst at saturation,
  *   and it records whole milliseconds; here latency is timed per request in microseconds. The first
  *   second (half the run if shorter) warms the pool's connections and is not counted.
+ * - `beside`: the noisy-neighbour figure: `rate` paced as above (the quiet workspace), while
+ *   `noisy.connections` saturate the same gateway with `noisy.headers` (the noisy workspace) from
+ *   a moment before the paced run starts until a moment after it ends.
  */
 import { createInterface } from 'node:readline'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -26,8 +29,22 @@ interface Load {
   hosts?: string[]
 }
 
+/** The saturating load beside a paced one (`beside`). */
+interface Noisy {
+  connections: number
+  headers: Record<string, string>
+}
+
 /** At saturation: `connections` kept busy. At a rate: `rate` req/s over up to `connections`. */
-export type LoadCommand = ({ mode: 'saturate' } | { mode: 'rate'; rate: number }) & Load
+export type LoadCommand = (
+  | { mode: 'saturate' }
+  | { mode: 'rate'; rate: number }
+  | { mode: 'beside'; rate: number; noisy: Noisy }
+) &
+  Load
+
+/** How long the noisy load runs alone before the paced one starts, and after it ends, s. */
+const NOISY_LEAD_S = 0.5
 
 /**
  * Each connection cycles over every host, starting at its own offset, so a round shorter than
@@ -129,8 +146,23 @@ async function paced({ url, rate, seconds, connections, headers = {} }: Load & {
   }
 }
 
+async function beside(command: Load & { rate: number; noisy: Noisy }) {
+  // paced() runs its warm-up (a second, or half the run) and then `seconds`.
+  const pacedSeconds = Math.min(1, command.seconds / 2) + command.seconds
+  const seconds = pacedSeconds + 2 * NOISY_LEAD_S
+  const noisy = saturate({ url: command.url, seconds, ...command.noisy })
+  await sleep(NOISY_LEAD_S * 1000)
+  const quiet = await paced(command)
+  return { quiet, noisy: { ...(await noisy), seconds } }
+}
+
 for await (const line of createInterface({ input: process.stdin })) {
   const command = JSON.parse(line) as LoadCommand
-  const result = command.mode === 'rate' ? await paced(command) : await saturate(command)
+  const result =
+    command.mode === 'rate'
+      ? await paced(command)
+      : command.mode === 'beside'
+        ? await beside(command)
+        : await saturate(command)
   process.stdout.write(`${JSON.stringify(result)}\n`)
 }

@@ -18,6 +18,7 @@ import {
 } from './contenders.ts'
 import type { LoadCommand } from './load.ts'
 import { nginxVersion, startNginx } from './nginx.ts'
+import { measureNoisyNeighbour } from './noisy-neighbour.ts'
 import { type ColdStart, scrapePhaseCalls } from './plugin-figures.ts'
 import { startPluginServerContender } from './plugin-server/index.ts'
 import { firstJsonLine, spawnScript, stopProcess, usage } from './processes.ts'
@@ -219,6 +220,7 @@ try {
     contenders.length * (settings.rounds + 1) +
     2 * SERIES_COUNTS[mode].length +
     2 * SPREAD_COUNTS[mode].length +
+    2 +
     1
   process.stderr.write(
     `bench: ${contenders.length} contenders; ${settings.rounds} rounds at saturation ` +
@@ -278,12 +280,19 @@ try {
     const run = { upstream: upstream.url, settings, saturate: spreadLoad, progress }
     spread.push(await measureSpread(run, workspaces))
   }
+  const noisy = await measureNoisyNeighbour({
+    upstream: upstream.url,
+    stamps,
+    mode,
+    load: (command) => generator.run(command),
+    progress,
+  })
   const idle = await progress(
     `idle isolates: ${IDLE_COUNTS[mode]}`,
     () => firstJsonLine<IdleIsolates>(spawnScript('./micro/idle-isolates.ts', [IDLE_COUNTS[mode]]), 300_000),
     (r) => r.counts.map((c) => `${c.count}: ${c.perIsolateMb} MB each`).join(', '),
   )
-  const markdown = writeReport(outDir, machine, summary, rows, idle, series, spread)
+  const markdown = writeReport(outDir, machine, summary, rows, idle, series, spread, noisy)
   process.stdout.write(`\n${markdown}\nWritten to ${outDir}\n`)
 } finally {
   await generator.stop()

@@ -181,8 +181,9 @@ export interface PhaseCall {
   /** Requests the isolate may forget (ended without reaching their last phase). */
   drop?: string[]
   /**
-   * kong.cache keys invalidated since this isolate's last call (`true`: too many, forget them all):
-   * the isolate drops them from its own copy of cache hits before anything runs.
+   * kong.cache keys invalidated since this isolate's last call (`true`: too many, forget them all),
+   * each `plugin\nkey` (empty plugin: every plugin's entry of the key, an entity change): the
+   * isolate drops them from its own copy of cache hits before anything runs.
    */
   cacheDrop?: string[] | true
   /**
@@ -226,6 +227,11 @@ export interface InitCall {
   trustedIps: string[]
   /** What kong.db offers: the core entities plugins may read, and each plugin's own entities. */
   entities?: EntityInfo[]
+  /**
+   * plugin_egress_deny / _allow CIDRs, the node's listener ports and own addresses: setTarget
+   * refuses an IP literal they deny (the host checks every connection again).
+   */
+  egress?: { deny: string[]; allow: string[]; ownPorts: number[]; ownAddresses: string[] }
 }
 
 /**
@@ -261,7 +267,8 @@ export type HostMessage = InitCall | PhaseCall | ConfigureCall | ResumeCall
  *   and answers with `cache.set`, `[key, token, value, ttlSeconds, negTtlSeconds]` → `{ stored, gen }` (or
  *   `cache.release`, `[key, token]` when the loader failed). Other callers of the same key wait for
  *   that answer, so a loader runs once per key at a time. `cache.invalidate`, `[key]`;
- *   `cache.probe`, `[key]` → `{ ttl, value }` or null.
+ *   `cache.probe`, `[key]` → `{ ttl, value }` or null. Keys are the calling plugin's own (the host
+ *   names the caller; in `isolation = workspace` from the request's `plugin`).
  * - `crypto`, `[fn, ...args]` for kong.crypto (`digest`, `hmac`, `randomBytes`, `randomUUID`,
  *   `timingSafeEqual`, `hashPassword`, `verifyPassword`) → a string or boolean; the host checks
  *   every argument again (host/chain/crypto-io.ts).
@@ -332,6 +339,8 @@ export interface PluginOutcome {
   status: 'ok' | 'exit' | 'error'
   /** For `error`: message and stack as the plugin produced them (stack mapped by the host). */
   error?: { message: string; stack: string | null }
+  /** For `error`: the error was setTarget's egress refusal of this `host:port` (the prelude's own error). */
+  egress?: string
   /** kong.log.* lines of this plugin in this phase. */
   logs?: { level: string; message: string }[]
 }
@@ -361,4 +370,10 @@ export interface PhaseResult {
    * a host bug, reported instead of an exception escaping the isolate. Nothing ran.
    */
   fault?: string
+  /**
+   * A plugin handed the PDK a value over a bridge cap (a 400 MB exit body, a 40 MB header): the
+   * prelude measured its `.length` and refused it without flattening or encoding it. The call fails
+   * as that bridge rule's violation (503); nothing else of the answer is used.
+   */
+  quota?: { rule: string; where: string; length: number; max: number }
 }

@@ -2,6 +2,7 @@ export { CHARTS, latencyChart, renderCharts, requestsChart } from './charts.ts'
 export { type BenchSettings, describeMachine, type Machine } from './machine.ts'
 export { renderMarkdown } from './markdown.ts'
 export { IDLE_ISOLATE_BUDGET_MB, type IdleIsolates, idleIsolatesSection } from './micro.ts'
+export { NOISY_TARGET, type NoisyNeighbour, noisySection } from './noisy.ts'
 export {
   BARE_PROXY,
   type Comparison,

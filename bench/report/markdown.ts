@@ -2,6 +2,7 @@ import type { ColdStart } from '../plugin-figures.ts'
 import { CHARTS } from './charts.ts'
 import type { Machine } from './machine.ts'
 import { type IdleIsolates, idleIsolatesSection } from './micro.ts'
+import { type NoisyNeighbour, noisySection } from './noisy.ts'
 import { compare, IN_PROCESS, PLUGIN_SERVER, percent, signedMs, times } from './ratios.ts'
 import { type SeriesPoint, seriesSection } from './series.ts'
 import { type SpreadPoint, spreadSection } from './spread.ts'
@@ -167,6 +168,7 @@ export function renderMarkdown(
   idle?: IdleIsolates,
   series?: readonly SeriesPoint[],
   spread?: readonly SpreadPoint[],
+  noisy?: NoisyNeighbour,
 ): string {
   const sections = [
     head(machine),
@@ -175,6 +177,7 @@ export function renderMarkdown(
     coldStart(summary),
     seriesSection(series),
     spreadSection(spread),
+    noisySection(noisy),
     idleIsolatesSection(idle),
   ]
   return `${sections

@@ -4,6 +4,7 @@ import { renderCharts } from './charts.ts'
 import type { Machine } from './machine.ts'
 import { renderMarkdown } from './markdown.ts'
 import type { IdleIsolates } from './micro.ts'
+import type { NoisyNeighbour } from './noisy.ts'
 import type { SeriesPoint } from './series.ts'
 import type { SpreadPoint } from './spread.ts'
 import type { Row, Summary } from './summarize.ts'
@@ -17,14 +18,16 @@ export function writeReport(
   idle?: IdleIsolates,
   series?: readonly SeriesPoint[],
   spread?: readonly SpreadPoint[],
+  noisy?: NoisyNeighbour,
 ): string {
-  const markdown = renderMarkdown(machine, summary, idle, series, spread)
+  const markdown = renderMarkdown(machine, summary, idle, series, spread, noisy)
   mkdirSync(dir, { recursive: true })
   const json = {
     machine,
     summary,
     ...(series ? { pluginSeries: series } : {}),
     ...(spread ? { workspaceSpread: spread } : {}),
+    ...(noisy ? { noisyNeighbour: noisy } : {}),
     ...(idle ? { idleIsolates: idle } : {}),
     rows,
   }

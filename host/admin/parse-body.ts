@@ -1,4 +1,4 @@
-import { decodeForm, isRecord } from './form.ts'
+import { decodeForm, isRecord, MAX_NESTING } from './form.ts'
 import { HttpError } from './http-error.ts'
 import { MAX_BODY_BYTES, readBody } from './read-body.ts'
 
@@ -48,9 +48,23 @@ function parseJson(bytes: Uint8Array): Record<string, unknown> {
   } catch {
     value = undefined
   }
-  // Kong only takes a JSON object as the entity's fields.
-  if (!isRecord(value)) throw new HttpError(400, 'Cannot parse JSON body')
+  // Kong only takes a JSON object as the entity's fields, nested no deeper than lua-cjson decodes.
+  if (!isRecord(value) || nestedTooDeep(value)) throw new HttpError(400, 'Cannot parse JSON body')
   return value
+}
+
+/** Whether a parsed JSON value nests deeper than MAX_NESTING (checked without recursion). */
+function nestedTooDeep(value: object): boolean {
+  const stack: [unknown, number][] = [[value, 1]]
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const [node, depth] = item
+    if (typeof node !== 'object' || node === null) continue
+    if (depth > MAX_NESTING) return true
+    for (const child of Object.values(node)) {
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1])
+    }
+  }
+  return false
 }
 
 async function multipartPairs(bytes: Uint8Array, contentType: string): Promise<[string, string][]> {

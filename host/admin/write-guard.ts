@@ -24,6 +24,7 @@ export function guardDao(
       selectByKey: (ws, key) => dao.selectByKey(ws, key),
       selectBy: (ws, field, value) => dao.selectBy(ws, field, value),
       page: (ws, page) => dao.page(ws, page),
+      count: (ws) => dao.count(ws),
       insert: async (ws, input) => committed(await dao.insert(ws, input)),
       update: async (ws, key, patch) => committed(await dao.update(ws, key, patch)),
       upsert: async (ws, key, input) => committed(await dao.upsert(ws, key, input)),
@@ -46,6 +47,7 @@ export function guardDao(
     selectByKey: (ws, key) => dao.selectByKey(ws, key),
     selectBy: (ws, field, value) => dao.selectBy(ws, field, value),
     page: (ws, page) => dao.page(ws, page),
+    count: (ws) => dao.count(ws),
     insert: async () => {
       throw unsupported('create')
     },

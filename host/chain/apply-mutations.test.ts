@@ -63,7 +63,7 @@ describe('applyMutations', () => {
     expect(m.state.headers['x-three']).toEqual(['b', 'c'])
     expect(m.state.upstream).toEqual({ method: 'POST', path: '/b', rawQuery: 'x=1' })
     expect(m.upstreamBody?.toString()).toBe('hi')
-    expect(m.target).toEqual({ host: 'upstream.local', port: 9000 })
+    expect(m.target).toEqual({ host: 'upstream.local', port: 9000, plugin: '?', workspace: 'default' })
     expect(m.retries).toBe(0)
   })
 

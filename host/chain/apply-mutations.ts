@@ -1,4 +1,5 @@
 import type { Headers, Mutation } from '../../runtime/protocol.ts'
+import { ipHost, parseIp } from '../egress/index.ts'
 import type { RequestModel } from './request-model.ts'
 
 /** A mutation the host refuses: the request fails with 500 and `rule` is logged. */
@@ -13,8 +14,18 @@ export class MutationRefused extends Error {
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 const BAD_VALUE = /[\r\n\0]/
-/** Headers the gateway owns: plugins may not forge framing. */
-const FRAMING = new Set(['content-length', 'transfer-encoding', 'connection'])
+/** Framing and hop-by-hop headers the gateway owns: plugins may not forge framing. */
+const FRAMING = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'content-length',
+  'upgrade',
+  'expect',
+  'te',
+  'trailer',
+  'proxy-connection',
+])
 
 function headerName(name: string): string {
   if (!TOKEN.test(name))
@@ -53,14 +64,31 @@ function addHeader(headers: Headers, name: string, value: string | string[]): vo
 }
 
 function status(value: number): number {
-  if (!Number.isInteger(value) || value < 100 || value > 599) {
-    throw new MutationRefused('status', `status ${value} is not an integer between 100 and 599`)
+  // Final statuses only: a 1xx with a body would desynchronise a kept-alive connection.
+  if (!Number.isInteger(value) || value < 200 || value > 599) {
+    throw new MutationRefused('status', `status ${value} is not an integer between 200 and 599`)
   }
   return value
 }
 
 function body(text: string, base64: boolean): Buffer {
   return base64 ? Buffer.from(text, 'base64') : Buffer.from(text, 'utf8')
+}
+
+const HOST_NAME =
+  /^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*$/
+
+/**
+ * A setTarget host as the egress dispatcher takes it: an IP literal in any spelling becomes its
+ * canonical address (IPv6 bracketed), a name is lower-cased; anything else is refused.
+ */
+function targetHost(host: string): string {
+  const address = parseIp(host)
+  if (address) return ipHost(address)
+  const name = host.toLowerCase().replace(/\.$/, '')
+  if (address === false || !HOST_NAME.test(name))
+    throw new MutationRefused('target', 'invalid target host or port')
+  return name
 }
 
 /** The response headers a mutation targets: the live response once it exists, else the pending set. */
@@ -72,7 +100,7 @@ function responseHeaders(model: RequestModel): Headers {
  * Applies one plugin's setter calls, in order, to the request model. Each is validated again
  * here (the isolate is untrusted); the first bad one throws MutationRefused.
  */
-export function applyMutations(model: RequestModel, mutations: readonly Mutation[]): void {
+export function applyMutations(model: RequestModel, mutations: readonly Mutation[], plugin = '?'): void {
   const { state } = model
   for (const m of mutations) {
     switch (m.op) {
@@ -115,10 +143,16 @@ export function applyMutations(model: RequestModel, mutations: readonly Mutation
         model.upstreamBody = body(m.body, m.base64)
         break
       case 'service.setTarget':
-        if (!/^[A-Za-z0-9.-]+$/.test(m.host) || !Number.isInteger(m.port) || m.port < 1 || m.port > 65535) {
+        if (!Number.isInteger(m.port) || m.port < 1 || m.port > 65535) {
           throw new MutationRefused('target', 'invalid target host or port')
         }
-        model.target = { host: m.host, port: m.port }
+        // Who set it goes with it: the egress dispatcher counts and logs per workspace and plugin.
+        model.target = {
+          host: targetHost(m.host),
+          port: m.port,
+          plugin,
+          workspace: model.state.workspace.name,
+        }
         break
       case 'service.setRetries':
         if (!Number.isInteger(m.retries) || m.retries < 0 || m.retries > 32767) {

@@ -5,11 +5,13 @@ const MAX_KEY = 1024
 
 /**
  * kong.cache's host side for one request: the arguments come from the isolate, so each is checked
- * here again; the workspace is the request's, never the plugin's say.
+ * here again; the workspace is the request's, never the plugin's say, and `plugin` (whose keys
+ * these are) is the caller the channel names (ChainRequest.callerOf).
  */
 export async function performCache(
   data: WorkerData,
   ws: string,
+  plugin: string,
   op: IoRequest['op'],
   args: readonly unknown[],
 ): Promise<unknown> {
@@ -19,10 +21,11 @@ export async function performCache(
   }
   switch (op) {
     case 'cache.get':
-      return data.cache.get(ws, key)
+      return data.cache.get(ws, plugin, key)
     case 'cache.set': {
       const stored = data.cache.set(
         ws,
+        plugin,
         key,
         token(args[1]),
         args[2] ?? null,
@@ -32,13 +35,13 @@ export async function performCache(
       return { stored, gen: data.cache.generation(ws) }
     }
     case 'cache.release':
-      data.cache.release(ws, key, token(args[1]))
+      data.cache.release(ws, plugin, key, token(args[1]))
       return null
     case 'cache.invalidate':
-      await data.client.invalidate(ws, key)
+      await data.client.invalidate(ws, key, plugin)
       return null
     case 'cache.probe':
-      return data.cache.probe(ws, key)
+      return data.cache.probe(ws, plugin, key)
     default:
       throw new Error(`${op} is not a cache operation`)
   }

@@ -1,6 +1,8 @@
 import type { CrossingWatchdog, IsolateFactory } from '../../runtime/isolate/index.ts'
 import type { WorkerData } from '../data/index.ts'
+import type { EgressPolicy } from '../egress/index.ts'
 import type { Logger } from '../log/index.ts'
+import type { PluginQuarantine } from './quarantine.ts'
 import type { TimingRing } from './timing-ring.ts'
 
 /** What the plugin runtime of one worker needs from the node's configuration. */
@@ -11,8 +13,12 @@ export interface ChainOptions {
   cpuMs: number
   /** Wall time of one phase call, awaited I/O included. */
   wallMs: number
+  /** Longest a call waits for its workspace's fair share of the worker (workspace_queue_ms); default 1000. */
+  workspaceQueueMs?: number
   node: { id: string; hostname: string; version: string }
   trustedIps: string[]
+  /** plugin_egress_*: isolates get its lists so setTarget refuses a denied IP literal itself. */
+  egress?: EgressPolicy
   /** Largest request body a plugin may read (client_max_body_size; 0 = the bridge's cap). */
   maxBodyBytes: number
   logger: Logger
@@ -25,4 +31,6 @@ export interface ChainOptions {
   data?: WorkerData
   /** Builds the isolates; default createPluginIsolate. Only code sets it (the bench's in-process baseline). */
   createIsolate?: IsolateFactory
+  /** The node's quarantines as this worker knows them, and where its limit failures are reported. */
+  quarantine?: PluginQuarantine
 }

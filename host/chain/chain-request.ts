@@ -1,4 +1,5 @@
 import type { IoRequest, PhaseName } from '../../runtime/protocol.ts'
+import { DbCallCounter } from '../data/index.ts'
 import {
   type ChainEntry,
   type Chains,
@@ -18,9 +19,14 @@ import { performCache } from './cache-io.ts'
 import { performCrypto } from './crypto-io.ts'
 import { errorAnswer, withPending } from './gateway-answers.ts'
 import { callIsolate, type IsolateSession, type PhaseFailure } from './phase-call.ts'
+import { holdBack } from './quarantine.ts'
 import { RequestModel } from './request-model.ts'
 import { requestState } from './request-state.ts'
+import { isQueueRefused } from './scheduler/index.ts'
 import type { ChainFlags, WorkerPlugins } from './worker-plugins.ts'
+
+/** Phases whose failure still chooses the answer: a call there may be refused for a busy worker. */
+const ANSWERABLE = new Set<PhaseName>(['rewrite', 'access', 'response'])
 
 /**
  * One request's plugin work (host side): which instances run in each phase, the calls into their
@@ -39,6 +45,10 @@ export class ChainRequest implements PluginRequest {
   private logging: Promise<void> | null = null
   /** Plugins a limit stopped in this request: their budget is spent, their later phases are skipped. */
   private readonly stopped = new Set<string>()
+  /** kong.db calls per plugin in this request (DB_LIMITS.callsPerRequest). */
+  private readonly dbCalls = new DbCallCounter()
+  /** The workspace scheduler refused a call: the request answers 503 and runs no more plugin code. */
+  private shed = false
   private ended = false
 
   constructor(
@@ -74,7 +84,8 @@ export class ChainRequest implements PluginRequest {
       failure = await this.runAccess()
     }
     if (failure !== null) {
-      return { kind: 'answer', answer: errorAnswer(failure.status), failure: { status: failure.status } }
+      const answer = errorAnswer(failure.status, failure.retryAfter)
+      return { kind: 'answer', answer, failure: { status: failure.status } }
     }
     if (model.exit !== null) {
       const { status, headers, body } = model.exit
@@ -95,7 +106,7 @@ export class ChainRequest implements PluginRequest {
     withPending(model)
     model.chunk = null
     const failure = await this.runPhase('response', this.entries('response'))
-    if (failure !== null) return errorAnswer(failure.status)
+    if (failure !== null) return errorAnswer(failure.status, failure.retryAfter)
     if (model.exit !== null) return { ...model.exit }
     const response = model.state.response
     return { status: response.status, headers: response.headers, body: model.chunk ?? body }
@@ -220,8 +231,28 @@ export class ChainRequest implements PluginRequest {
     chunk?: { data: string; eof: boolean },
   ): Promise<PhaseFailure | null> {
     if (this.stopped.size > 0) group = group.filter((entry) => !this.stopped.has(entry.plugin.name))
-    if (group.length === 0) return null
+    const { state } = this.model
+    const request = { ws: this.chain.wsId, workspace: state.workspace.name, id: state.id }
+    const held = holdBack(this.runtime.options.quarantine, this.runtime.options.logger, request, phase, group)
+    if ('failure' in held) return held.failure
+    group = held.group
+    if (group.length === 0 || this.shed) return null
     const first = group[0] as ChainEntry
+    // Fair share between workspaces (WorkspaceScheduler): from the granted turn to the crossing
+    // only microtasks run, so the turn is this call's. Until the answer is chosen a call may be refused.
+    const { scheduler } = this.runtime
+    const wait = scheduler.turn(this.chain.wsId, ANSWERABLE.has(phase) ? 'new' : 'admitted')
+    if (wait !== null) {
+      try {
+        await wait
+      } catch (error) {
+        if (!isQueueRefused(error)) throw error
+        this.shed = true
+        this.runtime.noteRefused(this.chain.wsId, error.code)
+        const retryAfter = scheduler.retryAfterS
+        return { reason: error.code, plugin: first.plugin.name, phase, status: 503, retryAfter }
+      }
+    }
     const key = this.runtime.keyFor(this.chain.wsId, first.plugin.name)
     let session = this.sessions.get(key)
     if (session === undefined) {
@@ -239,11 +270,14 @@ export class ChainRequest implements PluginRequest {
     const io = (request: IoRequest) => this.perform(request, group)
     const failure = await callIsolate(session, this.model, phase, group, this.runtime.options, io, {
       ...(chunk ? { chunk } : {}),
-      ...this.runtime.cacheSync(isolate, this.chain.wsId),
+      ...this.runtime.cacheSync(isolate, this.chain.wsId, first.plugin.name),
       last: phase === 'log',
       drop: this.runtime.takeDrops(key),
       configNames,
+      scheduler,
     })
+    if (failure !== null)
+      this.runtime.options.quarantine?.strike(request.ws, request.workspace, failure, group)
     // Anything but a plugin exception disposed the isolate: later phases must not use the dead lease.
     if (failure !== null && session.lease.isolate.disposed) {
       session.lease.release()
@@ -266,8 +300,11 @@ export class ChainRequest implements PluginRequest {
         const data = this.runtime.options.data
         if (data === undefined) throw new Error(`${request.op} is not available in this gateway`)
         const plugin = this.callerOf(request, group)
-        if (request.op === 'db') return data.client.db(this.chain.wsId, plugin, request.args)
-        return performCache(data, this.chain.wsId, request.op, request.args)
+        if (request.op === 'db') {
+          this.dbCalls.take(plugin)
+          return data.client.db(this.chain.wsId, plugin, request.args)
+        }
+        return performCache(data, this.chain.wsId, plugin, request.op, request.args)
       }
     }
   }

@@ -6,12 +6,20 @@ const MESSAGES = {
   503: 'The upstream server is currently unavailable',
 } as const
 
-/** The gateway's answer when a plugin failed: Kong's JSON body, never the plugin's error text. */
-export function errorAnswer(status: 500 | 503): GatewayAnswer & { body: Buffer } {
+/** What a request the workspace scheduler refused is told (with `Retry-After`): the worker, not the upstream, is busy. */
+const BUSY = 'The gateway is busy, retry later'
+
+/**
+ * The gateway's answer when a plugin failed: Kong's JSON body, never the plugin's error text. With
+ * `retryAfter` (s), a call the workspace scheduler refused: 503 with `Retry-After`.
+ */
+export function errorAnswer(status: 500 | 503, retryAfter?: number): GatewayAnswer & { body: Buffer } {
+  const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' }
+  if (retryAfter !== undefined) headers['retry-after'] = String(retryAfter)
   return {
     status,
-    headers: { 'content-type': 'application/json; charset=utf-8' },
-    body: Buffer.from(JSON.stringify({ message: MESSAGES[status] })),
+    headers,
+    body: Buffer.from(JSON.stringify({ message: retryAfter === undefined ? MESSAGES[status] : BUSY })),
   }
 }
 

@@ -8,6 +8,7 @@ export {
   type IsolateSession,
   type PhaseFailure,
 } from './phase-call.ts'
+export { PluginQuarantine, type QuarantineEntry, type StrikeReport } from './quarantine.ts'
 export { type ExitResponse, RequestModel } from './request-model.ts'
 export { BUILD_SAMPLES, PHASE_SAMPLES, TimingRing, type TimingStats } from './timing-ring.ts'
 export { WorkerPlugins } from './worker-plugins.ts'

@@ -17,18 +17,31 @@ import type {
 import type { ChainEntry } from '../plugins/index.ts'
 import { applyMutations, MutationRefused } from './apply-mutations.ts'
 import type { ChainOptions } from './chain-options.ts'
+import { chargeLogLine, LOG_BYTES_PER_REQUEST } from './log-budget.ts'
 import type { RequestModel } from './request-model.ts'
 import { type KnownState, stateDelta } from './request-state.ts'
+import type { QueueRefusal, WorkspaceScheduler } from './scheduler/index.ts'
 
 /** Why a phase call failed, as the one log line per failed request names it. */
-export type FailureReason = 'exception' | 'cpu_limit' | 'wall_limit' | 'memory_limit' | 'bridge_violation'
+export type FailureReason =
+  | 'exception'
+  | 'cpu_limit'
+  | 'wall_limit'
+  | 'memory_limit'
+  | 'bridge_violation'
+  | 'egress_denied'
+  /** The plugin is quarantined (too many limit failures): its code did not run. */
+  | 'quarantined'
 
 export interface PhaseFailure {
-  reason: FailureReason
+  /** A QueueRefusal is the worker's, not the plugin's: no failure line, no strike. */
+  reason: FailureReason | QueueRefusal
   plugin: string
   phase: PhaseName
   /** 500 for exceptions and refused messages, 503 for limits (the isolate was disposed). */
   status: 500 | 503
+  /** Seconds for `Retry-After` (a call the workspace scheduler refused). */
+  retryAfter?: number
 }
 
 /** What one request's calls into one isolate need. */
@@ -47,6 +60,7 @@ const QUOTAS = new Set([
   'result_size',
   'mutation_count',
   'header_count',
+  'header_size',
   'body_size',
   'log_count',
   'log_size',
@@ -75,6 +89,8 @@ export async function callIsolate(
     cacheGen?: number
     /** How the call names each entry's config (WorkerPlugins.configName); the ids when absent. */
     configNames?: readonly string[]
+    /** Charged with each crossing's CPU; resumes after host I/O wait for their turn in it. */
+    scheduler?: WorkspaceScheduler
   },
 ): Promise<PhaseFailure | null> {
   const { state } = model
@@ -104,11 +120,13 @@ export async function callIsolate(
   let result: PhaseResult
   try {
     const started = performance.now()
+    const { scheduler } = extra
+    const wsId = state.workspace.id
     const run = await runPhase(
-      session.lease.isolate,
+      scheduler ? chargedTo(scheduler, wsId, session.lease.isolate) : session.lease.isolate,
       call,
       { cpuMs: Math.max(0.1, options.cpuMs - spent), wallMs: options.wallMs },
-      io,
+      scheduler ? resumesQueued(scheduler, wsId, io) : io,
     )
     options.timings?.record(performance.now() - started)
     result = run.result
@@ -132,6 +150,44 @@ export async function callIsolate(
     session.known = { consumer: state.consumer, credential: state.credential, shared: state.shared }
   }
   return failure
+}
+
+/** The isolate as runPhase uses it, each crossing's CPU charged to the workspace's share. */
+function chargedTo(scheduler: WorkspaceScheduler, wsId: string, isolate: IsolateHandle): IsolateHandle {
+  return {
+    dispatch(message, timeoutMs) {
+      const before = isolate.cpuTimeMs()
+      try {
+        return isolate.dispatch(message, timeoutMs)
+      } finally {
+        scheduler.charge(wsId, (isolate.cpuTimeMs() - before) * 1000)
+      }
+    },
+    cpuTimeMs: () => isolate.cpuTimeMs(),
+    heap: () => isolate.heap(),
+    get disposed() {
+      return isolate.disposed
+    },
+    dispose: () => isolate.dispose(),
+  }
+}
+
+/**
+ * The I/O of one phase call, its resume queued: once the last of a crossing's requests is done
+ * (runPhase performs them together and resumes when all are), the call waits for its workspace's
+ * turn, then runPhase crosses in the same microtask run. A resume asked with no I/O (rare: the
+ * isolate's promises needed another turn) is not queued; it is still charged.
+ */
+function resumesQueued(scheduler: WorkspaceScheduler, wsId: string, io: IoHandler): IoHandler {
+  let inFlight = 0
+  return async (request) => {
+    inFlight++
+    try {
+      return await io(request)
+    } finally {
+      if (--inFlight === 0) await scheduler.turn(wsId, 'resumed')
+    }
+  }
 }
 
 /** The route and service objects of the last full state each isolate was sent. */
@@ -166,7 +222,7 @@ function applyResult(
 ): PhaseFailure | null {
   for (const outcome of result.outcomes) logLines(options, model, phase, outcome)
   try {
-    applyMutations(model, result.mutations)
+    applyMutations(model, result.mutations, entries[0]?.plugin.name)
   } catch (error) {
     if (!(error instanceof MutationRefused)) throw error
     const plugin = entries[0]?.plugin.name ?? '?'
@@ -193,14 +249,17 @@ function applyResult(
   const failed = result.outcomes.find((outcome) => outcome.status === 'error')
   if (!failed) return null
   const stack = failed.error?.stack ? mapStack(failed.error.stack, bundlesOf(entries)) : null
+  // The prelude's own setTarget refusal, uncaught: the egress policy's failure, not a plugin bug.
+  const reason = failed.egress !== undefined ? 'egress_denied' : 'exception'
   logFailure(options, model, {
     plugin: failed.plugin,
     phase,
-    reason: 'exception',
+    reason,
     detail: failed.error?.message ?? 'the plugin failed',
     stack,
+    ...(failed.egress !== undefined ? { target: failed.egress } : {}),
   })
-  return { reason: 'exception', plugin: failed.plugin, phase, status: 500 }
+  return { reason, plugin: failed.plugin, phase, status: 500 }
 }
 
 const bundlesOf = (entries: readonly ChainEntry[]) =>
@@ -212,14 +271,26 @@ function logLines(
   phase: PhaseName,
   outcome: PluginOutcome,
 ): void {
+  const fields = {
+    workspace: model.state.workspace.name,
+    plugin: outcome.plugin,
+    phase,
+    request_id: model.state.id,
+  }
   for (const line of outcome.logs ?? []) {
+    const charged = chargeLogLine(model, line.message)
+    if (charged !== 'log') {
+      if (charged === 'first-drop') {
+        options.logger.warn(
+          fields,
+          `kong.log: this request logged more than ${LOG_BYTES_PER_REQUEST} bytes; its further lines are dropped`,
+        )
+      }
+      continue
+    }
     const level = line.level === 'err' ? 'error' : line.level
     const log = (options.logger as unknown as Record<string, (o: object, m: string) => void>)[level]
-    log?.call(
-      options.logger,
-      { workspace: model.state.workspace.name, plugin: outcome.plugin, phase, request_id: model.state.id },
-      line.message,
-    )
+    log?.call(options.logger, fields, line.message)
   }
 }
 
@@ -227,7 +298,14 @@ function logLines(
 function logFailure(
   options: ChainOptions,
   model: RequestModel,
-  failure: { plugin: string; phase: PhaseName; reason: FailureReason; detail: string; stack?: string | null },
+  failure: {
+    plugin: string
+    phase: PhaseName
+    reason: FailureReason
+    detail: string
+    stack?: string | null
+    target?: string
+  },
 ): void {
   options.logger.error(
     {
@@ -235,6 +313,7 @@ function logFailure(
       plugin: failure.plugin,
       phase: failure.phase,
       reason: failure.reason,
+      ...(failure.target !== undefined ? { target: failure.target } : {}),
       request_id: model.state.id,
       detail: failure.detail,
       ...(failure.stack ? { stack: failure.stack } : {}),

@@ -15,8 +15,8 @@ export interface ExitResponse {
  */
 export class RequestModel {
   readonly state: RequestState
-  /** kong.service.setTarget */
-  target: { host: string; port: number } | null = null
+  /** kong.service.setTarget: the host normalised, with the workspace and plugin that set it. */
+  target: { host: string; port: number; plugin: string; workspace: string } | null = null
   retries: number | null = null
   /** kong.service.request.setScheme */
   scheme: 'http' | 'https' | null = null

@@ -12,6 +12,7 @@ import type { PluginHooks, PluginRequest, PluginRequestInfo } from '../proxy/ind
 import type { ChainOptions } from './chain-options.ts'
 import { ChainRequest } from './chain-request.ts'
 import { configureIfChanged } from './phase-call.ts'
+import { WorkspaceScheduler } from './scheduler/index.ts'
 
 /** What a route's chain needs from the proxy, computed once per snapshot. */
 export interface ChainFlags {
@@ -27,6 +28,8 @@ const MAX_DROPS = 256
 const WARM_BEFORE_ACK = 64
 /** Unused isolates of a configuration that changed are disposed after this grace. */
 const RETIRE_AFTER_MS = 30_000
+/** At most one "workspace queue" warning per workspace in this long (it counts the rest). */
+const REFUSED_LOG_MS = 10_000
 
 /**
  * The plugin runtime of one proxy worker: chains per snapshot, an isolate pool keyed by
@@ -35,6 +38,8 @@ const RETIRE_AFTER_MS = 30_000
  */
 export class WorkerPlugins implements PluginHooks {
   readonly options: ChainOptions
+  /** Fair share of this worker's plugin calls between workspaces (ChainRequest waits for its turns). */
+  readonly scheduler: WorkspaceScheduler
   private readonly catalog: PluginCatalog
   private readonly pool: IsolatePool
   private chains: Chains | null = null
@@ -47,11 +52,14 @@ export class WorkerPlugins implements PluginHooks {
   /** The plugins each isolate was built with. */
   private readonly loaded = new WeakMap<IsolateHandle, ReadonlySet<string>>()
   private readonly prelude = preludeSource()
+  /** Per workspace: when its last "workspace queue" warning was logged, and refusals since. */
+  private readonly refusals = new Map<string, { loggedAt: number; since: number }>()
   private disposed = false
 
   constructor(catalog: PluginCatalog, options: ChainOptions) {
     this.catalog = catalog
     this.options = options
+    this.scheduler = new WorkspaceScheduler({ waitMs: options.workspaceQueueMs ?? 1000 })
     this.pool = new IsolatePool({ create: (key) => this.createIsolate(key) })
   }
 
@@ -172,11 +180,13 @@ export class WorkerPlugins implements PluginHooks {
 
   /**
    * The kong.cache keys invalidated since the isolate's last call (true: too many to list), which
-   * the call carries so the isolate's copy of cache hits is current before any handler runs.
+   * the call carries so the isolate's copy of cache hits is current before any handler runs. A
+   * plugin's own isolate hears only of its own keys and of entity invalidations.
    */
   cacheSync(
     isolate: IsolateHandle,
     wsId: string,
+    plugin: string,
   ): { cacheGen: number; cacheDrop?: string[] | true } | undefined {
     const cache = this.options.data?.cache
     if (cache === undefined) return undefined
@@ -184,7 +194,8 @@ export class WorkerPlugins implements PluginHooks {
     const seen = this.cacheSeen.get(isolate)
     this.cacheSeen.set(isolate, now)
     if (seen === undefined || seen === now) return { cacheGen: now }
-    return { cacheGen: now, cacheDrop: cache.dropsSince(wsId, seen) }
+    const own = this.options.isolation === 'plugin' ? plugin : undefined
+    return { cacheGen: now, cacheDrop: cache.dropsSince(wsId, seen, own) }
   }
 
   /** A request ended: its state in that isolate is dropped with the isolate's next call. */
@@ -192,6 +203,24 @@ export class WorkerPlugins implements PluginHooks {
     const list = this.drops.get(key) ?? []
     if (list.length < MAX_DROPS) list.push(requestId)
     this.drops.set(key, list)
+  }
+
+  /**
+   * The scheduler refused a call of `wsId` (busy worker: 503 + Retry-After). Not the plugin's fault,
+   * so no failure line and no strike: a warning per workspace at most every REFUSED_LOG_MS, with a count.
+   */
+  noteRefused(wsId: string, reason: string): void {
+    const now = performance.now()
+    const seen = this.refusals.get(wsId)
+    if (seen !== undefined && now - seen.loggedAt < REFUSED_LOG_MS) {
+      seen.since++
+      return
+    }
+    this.refusals.set(wsId, { loggedAt: now, since: 0 })
+    this.options.logger.warn(
+      { workspace: this.workspace(wsId).name, reason, refused_since_last: seen?.since ?? 0 },
+      "requests refused: the workspace's queue for plugin time is full or too slow",
+    )
   }
 
   takeDrops(key: string): string[] | undefined {
@@ -230,6 +259,7 @@ export class WorkerPlugins implements PluginHooks {
         workspace: this.workspace(wsId),
         trustedIps: this.options.trustedIps,
         entities: this.options.data?.entities ?? [],
+        ...(this.options.egress ? { egress: this.options.egress.isolateLists() } : {}),
       },
       label: key,
       ...(this.options.watchdog ? { watchdog: this.options.watchdog } : {}),

@@ -31,7 +31,8 @@ export const DEFAULT_EGRESS_DENY = [
 /** `plugin_egress_deny`: a CIDR list; `off` (or an empty value) denies nothing but the node's own listeners. */
 export const egressDeny: Parser<string[]> = (raw, ctx) => (raw === 'off' ? [] : cidrList(raw, ctx))
 
-const HOST_NAME = /^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$/
+const HOST_NAME =
+  /^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$/
 
 /** `plugin_egress_allow`: CIDRs (checked as `trusted_ips` items) or host names (lower-cased, no trailing dot). */
 export const egressAllow: Parser<string[]> = (raw, ctx) =>
@@ -67,7 +68,9 @@ export const nameservers: Parser<string[]> = (raw) =>
             : ['', undefined]
       const portNumber = port === undefined ? 53 : Number(port)
       if (isIP(address) === 0 || portNumber < 1 || portNumber > 65535) {
-        throw new ValueError(`a comma list of nameserver addresses, ip[:port] or [ipv6]:port; "${item}" is not one`)
+        throw new ValueError(
+          `a comma list of nameserver addresses, ip[:port] or [ipv6]:port; "${item}" is not one`,
+        )
       }
       return isIP(address) === 6 ? `[${address}]:${portNumber}` : `${address}:${portNumber}`
     })

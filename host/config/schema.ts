@@ -247,14 +247,14 @@ export const CONFIG_SCHEMA = {
     type: 'integer',
     default: '100000',
     description:
-      "Rows plugin code may keep in one plugin's kong.db entities per workspace; writes past it get 400. Rows created through the Admin API are not counted.",
+      "Rows one plugin's kong.db entities may hold per workspace before plugin code's inserts get 400. Admin API writes are never refused, but their rows count.",
     parse: integer(0, 1_000_000_000),
   }),
   mem_cache_size: key({
     type: 'size',
     default: '128m',
     description:
-      "Bound of kong.cache for each workspace in each worker (k, m suffixes): a full cache evicts that workspace's least recently used entries.",
+      "Bound of kong.cache in each worker, all workspaces together (k, m suffixes). Each workspace holding entries has a reserved share (this bound divided by their number): past the bound, a workspace above its share evicts its own least recently used entries, one within it evicts those of the workspace most above its share, so no tenant evicts another's entries within that share. Keys are per workspace and per plugin.",
     parse: size(1024),
   }),
   admin_token: key({

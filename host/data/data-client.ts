@@ -1,4 +1,5 @@
 import type { EntityInfo } from '../../runtime/protocol.ts'
+import { limitDbCalls } from './db-limits.ts'
 import type { PluginDb } from './plugin-db.ts'
 import { WorkerCache } from './worker-cache.ts'
 
@@ -8,8 +9,8 @@ import { WorkerCache } from './worker-cache.ts'
  */
 export interface DataClient {
   db(ws: string, plugin: string, args: unknown[]): Promise<unknown>
-  /** kong.cache.invalidate: resolves once every worker (this one included) dropped the key. */
-  invalidate(ws: string, key: string): Promise<void>
+  /** kong.cache.invalidate: resolves once every worker (this one included) dropped the plugin's key. */
+  invalidate(ws: string, key: string, plugin: string): Promise<void>
 }
 
 /** A worker's plugin data: the client, its own cache, and what kong.db shows isolates. */
@@ -20,7 +21,7 @@ export interface WorkerData {
 }
 
 export interface WorkerDataOptions {
-  /** Bytes of each workspace's cache (mem_cache_size). */
+  /** Bytes of the worker's cache, all workspaces together (mem_cache_size). */
   cacheBytes: number
   /** How long a cache loader may keep others waiting (plugin_wall_ms). */
   loadTimeoutMs: number
@@ -29,15 +30,15 @@ export interface WorkerDataOptions {
 /** For a proxy running in the supervisor's own process: direct calls, one cache. */
 export function localWorkerData(db: PluginDb, options: WorkerDataOptions): WorkerData {
   const cache = new WorkerCache({
-    maxBytesPerWorkspace: options.cacheBytes,
+    maxBytes: options.cacheBytes,
     loadTimeoutMs: options.loadTimeoutMs,
   })
   return {
     cache,
     entities: db.entities,
     client: {
-      db: (ws, plugin, args) => db.perform(ws, plugin, args),
-      invalidate: async (ws, key) => cache.invalidate(ws, key),
+      db: limitDbCalls((ws, plugin, args) => db.perform(ws, plugin, args)),
+      invalidate: async (ws, key, plugin) => cache.invalidate(ws, key, plugin),
     },
   }
 }

@@ -9,7 +9,9 @@ import {
 } from '../entities/index.ts'
 import { isGatewayError, toKongBody } from '../errors/index.ts'
 import type { PluginCatalog } from '../plugins/index.ts'
+import { checkRowSize } from './db-limits.ts'
 import { entityInfo } from './entity-info.ts'
+import { RowCounter } from './row-counter.ts'
 
 const READS = new Set(['select', 'page'])
 const WRITES = new Set(['insert', 'update', 'upsert', 'delete'])
@@ -34,6 +36,8 @@ export interface PluginDbOptions {
   afterWrite?(): Promise<void>
   /** DB-less: the declarative file is the whole configuration; plugins may read, not write. */
   readOnly?: boolean
+  /** `plugin_db_max_rows` (see RowCounter); no limit when absent. */
+  maxRows?: number
 }
 
 interface Target {
@@ -51,6 +55,20 @@ export function createPluginDb(options: PluginDbOptions): PluginDb {
   // Kong's PDK exposes the whole DAO; here writes to core entities belong to the Admin API.
   for (const schema of PLUGIN_READABLE_SCHEMAS) add(schema, null)
   for (const plugin of options.catalog.plugins) for (const schema of plugin.daos) add(schema, plugin.name)
+
+  const rows =
+    options.maxRows === undefined
+      ? undefined
+      : new RowCounter(
+          options.entities,
+          new Map(
+            options.catalog.plugins.map((plugin) => [
+              plugin.name,
+              plugin.daos.map((schema) => schema.adminApiName ?? schema.name),
+            ]),
+          ),
+          options.maxRows,
+        )
 
   return {
     entities: [...targets.values()].map((target) => target.info),
@@ -70,6 +88,9 @@ export function createPluginDb(options: PluginDbOptions): PluginDb {
           code: 'OPERATION_UNSUPPORTED',
         })
       }
+      // Workers check this before sending; api.ts handlers reach here directly.
+      checkRowSize(args)
+      const release = rows && (await adds(target, ws, method, rest)) ? await rows.reserve(ws, plugin) : null
       try {
         const value = await run(target, ws, method, rest)
         if (WRITES.has(method)) await options.afterWrite?.()
@@ -84,9 +105,18 @@ export function createPluginDb(options: PluginDbOptions): PluginDb {
           })
         }
         throw error
+      } finally {
+        release?.()
       }
     },
   }
+}
+
+/** Whether a call may add a row: an insert, or an upsert of a row that does not exist yet. */
+async function adds(target: Target, ws: string, method: string, args: unknown[]): Promise<boolean> {
+  if (method === 'insert') return true
+  if (method !== 'upsert') return false
+  return (await target.dao.select(ws, idOf(args[0]))) === null
 }
 
 async function run(target: Target, ws: string, method: string, args: unknown[]): Promise<unknown> {

@@ -53,6 +53,8 @@ export interface EntityDao<T extends object = Row> {
   /** By a unique field (Kong's `select_by_<field>`); null for a field that is not unique. */
   selectBy(ws: string, field: string, value: unknown): Promise<T | null>
   page(ws: string, options?: PageOptions): Promise<Page<T>>
+  /** Rows stored for the workspace (every workspace's when not workspaceable), expired ones included. */
+  count(ws: string): Promise<number>
   insert(ws: string, input: unknown): Promise<T>
   /** PATCH: fields given replace stored ones; records (like plugin `config`) are merged. NOT_FOUND when missing. */
   update(ws: string, key: string, patch: unknown): Promise<T>

@@ -6,6 +6,7 @@ import type { PluginDb } from '../data/index.ts'
 import type { ConfigSnapshot } from '../entities/types.ts'
 import type { Logger } from '../log/index.ts'
 import { catalogData, type PluginCatalog } from '../plugins/index.ts'
+import type { StrikeBoard } from './strike-board.ts'
 import type { FromWorker, ToWorker } from './worker-messages.ts'
 import { type CacheKeyRef, sumStats, type Workers, type WorkerTimings } from './workers.ts'
 
@@ -31,8 +32,13 @@ export async function startClusterWorkers(
   initial: ConfigSnapshot,
   catalog: PluginCatalog,
   db: PluginDb,
+  board: StrikeBoard,
 ): Promise<Workers> {
   const plugins = catalogData(catalog)
+  // Each worker accepts its own connections (the OS spreads them): with round-robin the supervisor
+  // accepts every proxy connection and hands it over, so a busy supervisor would stall the proxy.
+  // Read once, at the first setupPrimary; Node 20 has no reusePort to do this otherwise.
+  cluster.schedulingPolicy = cluster.SCHED_NONE
   cluster.setupPrimary({ exec: WORKER_MAIN, execArgv: process.execArgv, silent: false })
   const slots = new Set<Slot>()
   let current = initial
@@ -96,9 +102,11 @@ export async function startClusterWorkers(
         const text = error instanceof Error ? error.message : String(error)
         send(slot, { t: 'db', id: message.id, ok: false, error: text, ...(detail ? { detail } : {}) })
       }
+    } else if (message.t === 'strike') {
+      board.strike(message.report)
     } else if (message.t === 'cache.invalidate') {
-      await invalidate([{ ws: message.ws, key: message.key }]).catch((error: unknown) =>
-        logger.error({ err: error }, 'could not invalidate a cache key on every worker'),
+      await invalidate([{ ws: message.ws, key: message.key, plugin: message.plugin }]).catch(
+        (error: unknown) => logger.error({ err: error }, 'could not invalidate a cache key on every worker'),
       )
       send(slot, { t: 'cache.invalidated', id: message.id })
     }
@@ -126,6 +134,8 @@ export async function startClusterWorkers(
       30_000,
     )
     send(slot, { t: 'init', config, nodeId, snapshot, plugins, entities: db.entities })
+    // A new worker (a replaced one too) holds the quarantines in force from its first request.
+    send(slot, { t: 'quarantine', list: board.active() })
     const ready = await readySignal
     slot.applied = snapshot.version
     addresses = ready.addresses
@@ -144,10 +154,14 @@ export async function startClusterWorkers(
     slot.applied = Math.max(slot.applied, snapshot.version)
   }
 
+  const unsubscribe = board.subscribe((list) => {
+    for (const slot of slots) send(slot, { t: 'quarantine', list })
+  })
   try {
     await Promise.all(Array.from({ length: config.worker_processes }, () => spawn()))
   } catch (error) {
     stopping = true
+    unsubscribe()
     for (const slot of slots) slot.worker.process.kill('SIGKILL')
     throw error
   }
@@ -188,6 +202,7 @@ export async function startClusterWorkers(
     ready: () => slots.size > 0 && [...slots].every((s) => s.applied === current.version),
     async close(graceMs) {
       stopping = true
+      unsubscribe()
       await Promise.all(
         [...slots].map(
           (slot) =>

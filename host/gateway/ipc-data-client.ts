@@ -1,6 +1,12 @@
 import { IoRefused } from '../../runtime/isolate/index.ts'
 import type { EntityInfo } from '../../runtime/protocol.ts'
-import { type DataClient, WorkerCache, type WorkerData, type WorkerDataOptions } from '../data/index.ts'
+import {
+  type DataClient,
+  limitDbCalls,
+  WorkerCache,
+  type WorkerData,
+  type WorkerDataOptions,
+} from '../data/index.ts'
 import type { FromWorker, ToWorker } from './worker-messages.ts'
 
 type Answer = Extract<ToWorker, { t: 'db' } | { t: 'cache.invalidated' }>
@@ -22,13 +28,14 @@ export class IpcWorkerData implements WorkerData {
     private readonly send: (message: FromWorker) => void,
   ) {
     this.cache = new WorkerCache({
-      maxBytesPerWorkspace: options.cacheBytes,
+      maxBytes: options.cacheBytes,
       loadTimeoutMs: options.loadTimeoutMs,
     })
     this.client = {
-      db: (ws, plugin, args) => this.request((id) => ({ t: 'db', id, ws, plugin, args })),
-      invalidate: async (ws, key) => {
-        await this.request((id) => ({ t: 'cache.invalidate', id, ws, key }))
+      // Bounded here, before anything crosses to the supervisor (see DB_LIMITS).
+      db: limitDbCalls((ws, plugin, args) => this.request((id) => ({ t: 'db', id, ws, plugin, args }))),
+      invalidate: async (ws, key, plugin) => {
+        await this.request((id) => ({ t: 'cache.invalidate', id, ws, key, plugin }))
       },
     }
   }

@@ -1,10 +1,12 @@
 import type { IsolateFactory } from '../../runtime/isolate/index.ts'
+import { PluginQuarantine } from '../chain/index.ts'
 import type { Config } from '../config/index.ts'
 import { localWorkerData, type PluginDb } from '../data/index.ts'
 import type { ConfigSnapshot } from '../entities/types.ts'
 import type { Logger } from '../log/index.ts'
 import type { PluginCatalog } from '../plugins/index.ts'
 import { createProxyNode } from './proxy-node.ts'
+import type { StrikeBoard } from './strike-board.ts'
 import { type Workers, workerDataOptions } from './workers.ts'
 
 /**
@@ -18,10 +20,13 @@ export async function startLocalWorkers(
   snapshot: ConfigSnapshot,
   catalog: PluginCatalog,
   db: PluginDb,
+  board: StrikeBoard,
   createIsolate?: IsolateFactory,
 ): Promise<Workers> {
   const data = localWorkerData(db, workerDataOptions(config))
-  const node = createProxyNode(config, logger, nodeId, catalog, data, createIsolate)
+  const quarantine = new PluginQuarantine((report) => board.strike(report))
+  const unsubscribe = board.subscribe((list) => quarantine.apply(list))
+  const node = createProxyNode(config, logger, nodeId, catalog, data, createIsolate, quarantine)
   await node.apply(snapshot)
   const addresses = await node.listen()
   return {
@@ -30,7 +35,7 @@ export async function startLocalWorkers(
       await node.apply(next)
     },
     async invalidate(keys) {
-      for (const { ws, key } of keys) data.cache.invalidate(ws, key)
+      for (const { ws, key, plugin } of keys) data.cache.invalidate(ws, key, plugin)
     },
     async stats() {
       const plugins = node.pluginTimings()
@@ -41,6 +46,9 @@ export async function startLocalWorkers(
       }
     },
     ready: () => true,
-    close: (graceMs) => node.close(graceMs),
+    close: (graceMs) => {
+      unsubscribe()
+      return node.close(graceMs)
+    },
   }
 }

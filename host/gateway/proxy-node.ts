@@ -1,9 +1,16 @@
 import { createServer, type Server } from 'node:net'
 import { hostname } from 'node:os'
 import { BRIDGE_LIMITS, type IsolateFactory } from '../../runtime/isolate/index.ts'
-import { BUILD_SAMPLES, TimingRing, type TimingStats, WorkerPlugins } from '../chain/index.ts'
+import {
+  BUILD_SAMPLES,
+  type PluginQuarantine,
+  TimingRing,
+  type TimingStats,
+  WorkerPlugins,
+} from '../chain/index.ts'
 import type { Config, ListenAddress } from '../config/index.ts'
 import type { WorkerData } from '../data/index.ts'
+import { addOwnListener, EgressPolicy, removeOwnListener } from '../egress/index.ts'
 import type { ConfigSnapshot } from '../entities/types.ts'
 import { createAccessLogger, type Logger } from '../log/index.ts'
 import type { PluginCatalog } from '../plugins/index.ts'
@@ -11,6 +18,15 @@ import { createProxy, type ProxyStats } from '../proxy/index.ts'
 import { buildRouter } from '../router/index.ts'
 import { processWatchdog } from './process-watchdog.ts'
 import { VERSION } from './version.ts'
+
+/** plugin_egress_deny/_allow and dns_resolver, for the proxy's egress dispatcher and the isolates. */
+function egressPolicy(config: Config): EgressPolicy {
+  return new EgressPolicy({
+    deny: config.plugin_egress_deny,
+    allow: config.plugin_egress_allow,
+    resolvers: config.dns_resolver,
+  })
+}
 
 /** The plugin runtime of this worker, with one crossing watchdog for the process. */
 function workerPlugins(
@@ -20,14 +36,17 @@ function workerPlugins(
   catalog: PluginCatalog,
   data: WorkerData | undefined,
   createIsolate: IsolateFactory | undefined,
+  quarantine: PluginQuarantine | undefined,
 ): WorkerPlugins {
   return new WorkerPlugins(catalog, {
     isolation: config.isolation,
     memoryMb: config.isolate_memory_mb,
     cpuMs: config.plugin_cpu_ms,
     wallMs: config.plugin_wall_ms,
+    workspaceQueueMs: config.workspace_queue_ms,
     node: { id: nodeId, hostname: hostname(), version: VERSION },
     trustedIps: [...config.trusted_ips],
+    egress: egressPolicy(config),
     maxBodyBytes: config.client_max_body_size || BRIDGE_LIMITS.bodyChars,
     logger,
     watchdog: processWatchdog(),
@@ -35,6 +54,7 @@ function workerPlugins(
     builds: new TimingRing(BUILD_SAMPLES),
     ...(data ? { data } : {}),
     ...(createIsolate ? { createIsolate } : {}),
+    ...(quarantine ? { quarantine } : {}),
   })
 }
 
@@ -59,7 +79,10 @@ export interface ProxyNode {
   close(graceMs: number): Promise<void>
 }
 
-/** `createIsolate` replaces createPluginIsolate (only the bench's in-process baseline passes one). */
+/**
+ * `createIsolate` replaces createPluginIsolate (only the bench's in-process baseline passes one);
+ * `quarantine` is the worker's view of the node's plugin quarantines (StrikeBoard).
+ */
 export function createProxyNode(
   config: Config,
   logger: Logger,
@@ -67,10 +90,13 @@ export function createProxyNode(
   catalog: PluginCatalog,
   data?: WorkerData,
   createIsolate?: IsolateFactory,
+  quarantine?: PluginQuarantine,
 ): ProxyNode {
   const accessLog = createAccessLogger(config)
   const plugins =
-    catalog.plugins.length > 0 ? workerPlugins(config, logger, nodeId, catalog, data, createIsolate) : null
+    catalog.plugins.length > 0
+      ? workerPlugins(config, logger, nodeId, catalog, data, createIsolate, quarantine)
+      : null
   const proxy = createProxy({
     router: buildRouter([], []),
     trustedIps: [...config.trusted_ips],
@@ -83,6 +109,7 @@ export function createProxyNode(
     nodeId,
     version: VERSION,
     logger,
+    egress: egressPolicy(config),
     ...(plugins ? { plugins } : {}),
     accessLog: {
       info: (entry) => accessLog.write(entry as Record<string, unknown>),
@@ -92,6 +119,8 @@ export function createProxyNode(
   })
   // One http.Server, fed by one net.Server per address: node:http cannot listen twice.
   const listeners: Server[] = []
+  // The supervisor's listeners, as configured: a worker process never binds them itself.
+  for (const address of [...config.admin_listen, ...config.status_listen]) addOwnListener(address.port)
 
   return {
     async apply(snapshot) {
@@ -116,6 +145,7 @@ export function createProxyNode(
         listeners.push(listener)
         const info = listener.address()
         bound.push({ host: address.host, port: typeof info === 'object' && info ? info.port : address.port })
+        addOwnListener(bound[bound.length - 1]!.port, true)
       }
       return bound
     },
@@ -128,7 +158,11 @@ export function createProxyNode(
     async close(graceMs) {
       // Stop accepting first; a listener's close callback waits for its connections, which the
       // proxy drains, so it is awaited after.
-      const unbound = listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve())))
+      const unbound = listeners.map((l) => {
+        const info = l.address()
+        if (typeof info === 'object' && info) removeOwnListener(info.port)
+        return new Promise<void>((resolve) => l.close(() => resolve()))
+      })
       await proxy.close(graceMs)
       plugins?.dispose()
       await Promise.all(unbound)

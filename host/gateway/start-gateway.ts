@@ -4,6 +4,7 @@ import type { IsolateFactory } from '../../runtime/isolate/index.ts'
 import { createAdminApp, type NodeInfo } from '../admin/index.ts'
 import type { Config, ListenAddress } from '../config/index.ts'
 import { createPluginDb } from '../data/index.ts'
+import { loopbackServices } from '../egress/index.ts'
 import { createEntities, type Entities, startTtlPurger } from '../entities/index.ts'
 import { createLogger, type Logger } from '../log/index.ts'
 import { PluginApi } from '../plugin-api/index.ts'
@@ -23,6 +24,7 @@ import { loadNodeId } from './node-id.ts'
 import { loadDeclarative, openDatabase } from './open-database.ts'
 import { Publisher } from './publisher.ts'
 import { type ServedApp, serveApp } from './serve-app.ts'
+import { strikeBoard } from './strike-board.ts'
 import { VERSION } from './version.ts'
 import type { Workers } from './workers.ts'
 
@@ -64,18 +66,28 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
 
     const initial = await entities.loadSnapshot()
     checkPluginsInUse(initial, catalog)
+    // Allowed (Kong's "Admin API loopback" pattern is one), but worth an operator's look.
+    for (const service of loopbackServices(initial.services)) {
+      logger.warn(
+        { service: service.name ?? service.id, host: service.host, port: service.port },
+        'service points at this host; plugin_egress_deny applies to plugin targets only',
+      )
+    }
     let workers: Workers | undefined
     const publisher = new Publisher(entities, () => workers, initial)
+    // Limit failures of plugins, counted for the whole node here (not per worker), and quarantines.
+    const board = strikeBoard(config, logger)
     const db = createPluginDb({
       entities,
       catalog,
       afterWrite: () => publisher.publish(),
       readOnly: config.database === 'off',
+      maxRows: config.plugin_db_max_rows,
     })
     workers =
       options.workers === 'local'
-        ? await startLocalWorkers(config, logger, nodeId, initial, catalog, db, options.createIsolate)
-        : await startClusterWorkers(config, logger, nodeId, initial, catalog, db)
+        ? await startLocalWorkers(config, logger, nodeId, initial, catalog, db, board, options.createIsolate)
+        : await startClusterWorkers(config, logger, nodeId, initial, catalog, db, board)
     const proxyWorkers = workers
     started.push({ close: () => proxyWorkers.close(0) })
     // Rows with a ttl are purged as they expire; the purge's change events reach caches via the publisher.
@@ -104,6 +116,15 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
             p50_ms: toMs(w.p50),
             p99_ms: toMs(w.p99),
             last_ms: toMs(w.last),
+          })),
+          // The api.ts host process (host/plugin-host), counted with the node: null until first used.
+          host: { pid: pluginApi?.hostPid ?? null, rss_bytes: pluginApi?.hostRssBytes() ?? null },
+          // Plugins whose code does not run now (too many limit failures), until when.
+          quarantined: board.active().map((q) => ({
+            workspace: q.workspace,
+            plugin: q.plugin,
+            since: new Date(q.since).toISOString(),
+            until: new Date(q.until).toISOString(),
           })),
         },
       }
@@ -148,6 +169,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         isolateBuilds: async () => (await proxyWorkers.stats()).isolateBuilds,
         databaseReachable,
         configVersion: () => publisher.currentVersion,
+        quarantined: () => board.active(),
       })
       const app = createStatusApp({
         status,
@@ -184,8 +206,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       },
       async stop(graceMs = 10_000) {
         // Listeners that take changes go first, then the proxy drains, then the database closes.
-        await admin?.close()
+        // The plugin host is killed first: an api.ts call stuck there must not hold the admin close.
         pluginApi?.dispose()
+        await admin?.close()
         await statusServer?.close()
         purger.stop()
         await proxyWorkers.close(graceMs)

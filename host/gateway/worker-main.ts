@@ -2,6 +2,7 @@
  * Entry of a cluster worker process: waits for its configuration from the supervisor, serves the
  * proxy, applies every snapshot it is sent, and exits after a graceful shutdown.
  */
+import { PluginQuarantine } from '../chain/index.ts'
 import { createLogger } from '../log/index.ts'
 import { catalogFromData } from '../plugins/index.ts'
 import { IpcWorkerData } from './ipc-data-client.ts'
@@ -10,6 +11,7 @@ import type { FromWorker, ToWorker } from './worker-messages.ts'
 import { workerDataOptions } from './workers.ts'
 
 const send = (message: FromWorker) => process.send?.(message)
+const quarantine = new PluginQuarantine((report) => send({ t: 'strike', report }))
 let node: ProxyNode | undefined
 let data: IpcWorkerData | undefined
 
@@ -20,7 +22,7 @@ process.on('message', async (message: ToWorker) => {
         const logger = createLogger(message.config)
         data = new IpcWorkerData(message.entities, workerDataOptions(message.config), send)
         const catalog = catalogFromData(message.plugins)
-        node = createProxyNode(message.config, logger, message.nodeId, catalog, data)
+        node = createProxyNode(message.config, logger, message.nodeId, catalog, data, undefined, quarantine)
         await node.apply(message.snapshot)
         send({ t: 'ready', addresses: await node.listen(), version: message.snapshot.version })
         break
@@ -30,7 +32,7 @@ process.on('message', async (message: ToWorker) => {
         send({ t: 'applied', version: message.snapshot.version })
         break
       case 'invalidate':
-        for (const { ws, key } of message.keys) data?.cache.invalidate(ws, key)
+        for (const { ws, key, plugin } of message.keys) data?.cache.invalidate(ws, key, plugin)
         send({ t: 'invalidated', id: message.id })
         break
       case 'db':
@@ -39,6 +41,9 @@ process.on('message', async (message: ToWorker) => {
         break
       case 'stats':
         if (node) send({ t: 'stats', id: message.id, stats: node.stats(), plugins: node.pluginTimings() })
+        break
+      case 'quarantine':
+        quarantine.apply(message.list)
         break
       case 'shutdown':
         await shutdown(message.graceMs, 0)

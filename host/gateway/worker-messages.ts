@@ -1,4 +1,5 @@
 import type { EntityInfo, IoErrorDetail } from '../../runtime/protocol.ts'
+import type { QuarantineEntry, StrikeReport } from '../chain/index.ts'
 import type { Config, ListenAddress } from '../config/index.ts'
 import type { ConfigSnapshot } from '../entities/types.ts'
 import type { CatalogData } from '../plugins/index.ts'
@@ -26,6 +27,8 @@ export type ToWorker =
   /** Every worker dropped the key a worker's `cache.invalidate` named. */
   | { t: 'cache.invalidated'; id: number }
   | { t: 'stats'; id: number }
+  /** The node's plugin quarantines in force (the whole list, on every change and to new workers). */
+  | { t: 'quarantine'; list: QuarantineEntry[] }
   | { t: 'shutdown'; graceMs: number }
 
 /** Messages from a cluster worker to the supervisor. */
@@ -39,5 +42,7 @@ export type FromWorker =
   | { t: 'invalidated'; id: number }
   /** kong.db for a plugin of this worker: run where the database is. */
   | { t: 'db'; id: number; ws: string; plugin: string; args: unknown[] }
-  /** kong.cache.invalidate: every worker must drop the key. */
-  | { t: 'cache.invalidate'; id: number; ws: string; key: string }
+  /** A plugin hit a limit here: counted on the node's strike board. */
+  | { t: 'strike'; report: StrikeReport }
+  /** kong.cache.invalidate: every worker must drop the plugin's key. */
+  | { t: 'cache.invalidate'; id: number; ws: string; key: string; plugin: string }

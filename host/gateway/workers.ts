@@ -23,10 +23,11 @@ export interface Workers {
   close(graceMs: number): Promise<void>
 }
 
-/** One kong.cache key of one workspace (null: every workspace's). */
+/** One kong.cache key of one workspace (null: every workspace's), of one plugin (absent: every plugin's). */
 export interface CacheKeyRef {
   ws: string | null
   key: string
+  plugin?: string
 }
 
 /** Timings of one worker process, µs (quantiles do not add up across workers). */

@@ -1,16 +1,7 @@
-import {
-  createPluginIsolate,
-  IsolatePool,
-  isIsolateError,
-  mapStack,
-  type PluginIsolate,
-  runPhase,
-} from '../../runtime/isolate/index.ts'
-import { preludeSource } from '../../runtime/prelude/index.ts'
-import type { ApiRequest, IoRequest, PhaseCall } from '../../runtime/protocol.ts'
-import { performCrypto } from '../chain/index.ts'
+import type { ApiRequest } from '../../runtime/protocol.ts'
 import type { PluginDb } from '../data/index.ts'
-import type { Logger } from '../log/index.ts'
+import { LEVEL_VALUES, type Logger } from '../log/index.ts'
+import { PluginHost } from '../plugin-host/index.ts'
 import type { ApiRoute, PluginCatalog } from '../plugins/index.ts'
 
 export interface PluginApiOptions {
@@ -34,25 +25,48 @@ export interface ApiAnswer {
   body: string | null
 }
 
-const FAILED: ApiAnswer = { status: 500, body: JSON.stringify({ message: 'An unexpected error occurred' }) }
+const MESSAGES: Record<number, string> = {
+  500: 'An unexpected error occurred',
+  503: 'The plugin could not answer within its limits',
+}
 
 /**
- * api.ts handlers, run where the Admin API is: one isolate per workspace and plugin, its own
- * pool (never a proxy worker's), the same limits as phases, kong.db through the same checks as
- * from the proxy. A handler that throws or breaks a limit gives 500, logged once with its reason.
+ * api.ts handlers for the Admin API. They run in the plugin host process (host/plugin-host), never
+ * in this one: one isolate per workspace and plugin, the same limits as phases, kong.db through
+ * the same checks as from the proxy. A handler that throws gives 500, one stopped at a limit (or
+ * whose host had to be killed) 503; either is logged once with its reason.
  */
 export class PluginApi {
   readonly routes: PluginApiRoute[]
-  private readonly pool: IsolatePool
-  private readonly names = new Map<string, string>()
-  private readonly prelude = preludeSource()
-  private nextRequest = 1
+  private readonly host: PluginHost
 
   constructor(private readonly options: PluginApiOptions) {
     this.routes = options.catalog.plugins.flatMap((plugin) =>
       (plugin.api ?? []).map((route) => ({ plugin: plugin.name, ...route })),
     )
-    this.pool = new IsolatePool({ create: (key) => this.create(key) })
+    this.host = new PluginHost({
+      init: {
+        plugins: options.catalog.plugins
+          .filter((plugin) => plugin.api !== null)
+          .map((plugin) => ({ name: plugin.name, code: plugin.bundle.code })),
+        node: options.node,
+        entities: options.db.entities,
+        memoryMb: options.memoryMb,
+        cpuMs: options.cpuMs,
+        wallMs: options.wallMs,
+      },
+      db: (ws, plugin, args) => options.db.perform(ws, plugin, args),
+      logger: options.logger,
+    })
+  }
+
+  /** The plugin host process, for /status (null until the first call, and after it died). */
+  get hostPid(): number | null {
+    return this.host.pid
+  }
+
+  hostRssBytes(): number | null {
+    return this.host.rssBytes()
   }
 
   async call(
@@ -60,92 +74,23 @@ export class PluginApi {
     plugin: string,
     api: Omit<ApiRequest, 'route'> & { route: string },
   ): Promise<ApiAnswer> {
-    const key = `${workspace.id}/${plugin}`
-    this.names.set(workspace.id, workspace.name)
-    const call: PhaseCall = {
-      kind: 'call',
-      seq: 0,
-      phase: 'admin',
-      api,
-      rid: `admin-${this.nextRequest++}`,
-      run: [{ plugin, config: '' }],
-      last: true,
-      budgetMs: this.options.cpuMs,
-    }
     const where = { workspace: workspace.name, plugin, phase: 'admin', route: `${api.method} ${api.route}` }
-    let lease: Awaited<ReturnType<IsolatePool['acquire']>>
-    try {
-      lease = await this.pool.acquire(key)
-    } catch (error) {
-      this.options.logger.error({ ...where, err: error }, 'could not build a plugin isolate')
-      return FAILED
-    }
-    try {
-      const { result } = await runPhase(
-        lease.isolate,
-        call,
-        { cpuMs: this.options.cpuMs, wallMs: this.options.wallMs },
-        (request) => this.perform(workspace.id, plugin, request),
-      )
-      const outcome = result.outcomes[0]
-      for (const line of outcome?.logs ?? []) this.log(line.level, where, line.message)
-      if (outcome?.status === 'error' || !result.exit) {
-        const stack = outcome?.error?.stack ? mapStack(outcome.error.stack, this.bundles(plugin)) : null
-        this.options.logger.error(
-          { ...where, reason: 'exception', detail: outcome?.error?.message, ...(stack ? { stack } : {}) },
-          'plugin failed',
-        )
-        return FAILED
-      }
-      return { status: result.exit.status, body: result.exit.body }
-    } catch (error) {
-      if (!isIsolateError(error)) throw error
-      this.options.logger.error({ ...where, reason: error.code, detail: error.message }, 'plugin failed')
-      return FAILED
-    } finally {
-      lease.release()
-    }
+    const answer = await this.host.call(workspace, plugin, api)
+    for (const line of answer.logs) this.log(line.level, where, line.message)
+    if (!answer.failure) return { status: answer.status, body: answer.body }
+    this.options.logger.error({ ...where, ...answer.failure }, 'plugin failed')
+    const status = answer.status === 503 ? 503 : 500
+    return { status, body: JSON.stringify({ message: MESSAGES[status] }) }
   }
 
+  /** Kills the plugin host; calls still waiting answer 503. */
   dispose(): void {
-    this.pool.dispose()
-  }
-
-  private perform(ws: string, plugin: string, request: IoRequest): Promise<unknown> {
-    if (request.op === 'db') return this.options.db.perform(ws, plugin, request.args)
-    if (request.op === 'crypto') return performCrypto(request.args)
-    return Promise.reject(new Error(`${request.op} is not available in api.ts handlers`))
+    this.host.stop()
   }
 
   private log(level: string, where: object, message: string): void {
     const name = level === 'err' ? 'error' : level
-    const log = (this.options.logger as unknown as Record<string, (o: object, m: string) => void>)[name]
-    log?.call(this.options.logger, where, message)
-  }
-
-  private bundles(plugin: string) {
-    const found = this.options.catalog.get(plugin)
-    return found ? [{ name: found.name, code: found.bundle.code }] : []
-  }
-
-  private create(key: string): Promise<PluginIsolate> {
-    const slash = key.indexOf('/')
-    const wsId = key.slice(0, slash)
-    const plugin = this.options.catalog.get(key.slice(slash + 1))
-    if (!plugin) return Promise.reject(new Error(`no plugin ${key.slice(slash + 1)}`))
-    return createPluginIsolate({
-      memoryMb: this.options.memoryMb,
-      prelude: this.prelude,
-      plugins: [{ name: plugin.name, code: plugin.bundle.code }],
-      init: {
-        kind: 'init',
-        seq: 0,
-        node: this.options.node,
-        workspace: { id: wsId, name: this.names.get(wsId) ?? 'default' },
-        trustedIps: [],
-        entities: this.options.db.entities,
-      },
-      label: `admin:${key}`,
-    })
+    if (!Object.hasOwn(LEVEL_VALUES, name)) return
+    this.options.logger[name as keyof typeof LEVEL_VALUES](where, message)
   }
 }

@@ -3,7 +3,7 @@ import {
   isPluginMetaError,
   type PluginMeta,
   type ReadMetaOptions,
-  readPluginMeta,
+  readPluginMetas,
 } from '../../runtime/loader/index.ts'
 import type { Config } from '../config/index.ts'
 import { UserError } from '../errors/index.ts'
@@ -35,8 +35,8 @@ export function byRunOrder(
 
 /**
  * The node's plugins: the configured names (`plugins`, `plugin_paths`) resolved to folders, each
- * bundled, its metadata read in a throw-away isolate and checked as Kong checks handlers and
- * schemas, its config schema compiled. Any problem is one UserError line naming the plugin.
+ * bundled, its metadata read in a throw-away isolate (in a reader process) and checked as Kong
+ * checks handlers and schemas, its config schema compiled. Any problem is one UserError line naming the plugin.
  */
 export async function loadPluginCatalog(
   config: Pick<Config, 'plugins' | 'plugin_paths'>,
@@ -51,9 +51,13 @@ export async function loadPluginCatalog(
   const warnings: string[] = []
   // Entity and collection names of plugins loaded so far: two plugins may not share one.
   const taken = new Set<string>()
-  for (const folder of folders) {
-    const bundle = await bundleFolder(folder, options.cacheDir)
-    const meta = await readMeta(bundle, options.meta)
+  const bundles: PluginBundle[] = []
+  for (const folder of folders) bundles.push(await bundleFolder(folder, options.cacheDir))
+  // One reader process for all of them (plugin code never runs here; see runtime/loader).
+  const metas = await readMetas(bundles, { ...options.meta, cacheDir: options.cacheDir })
+  for (const [i, folder] of folders.entries()) {
+    const bundle = bundles[i] as PluginBundle
+    const meta = metas[i] as PluginMeta
     const checked = checkMeta(folder.name, meta)
     const validator = compileSchema(folder.name, checked.schema.config)
     const daos = checkDaos(folder.name, meta.daos, taken)
@@ -100,9 +104,12 @@ async function bundleFolder(folder: PluginFolder, cacheDir: string): Promise<Plu
   }
 }
 
-async function readMeta(bundle: PluginBundle, options: ReadMetaOptions | undefined): Promise<PluginMeta> {
+async function readMetas(
+  bundles: readonly PluginBundle[],
+  options: ReadMetaOptions | undefined,
+): Promise<PluginMeta[]> {
   try {
-    return await readPluginMeta(bundle, options)
+    return await readPluginMetas(bundles, options)
   } catch (error) {
     if (isPluginMetaError(error)) throw new UserError('PLUGIN_INVALID', error.message)
     throw error

@@ -1,5 +1,7 @@
 import { createServer } from 'node:http'
 import type { Socket } from 'node:net'
+import { DEFAULT_EGRESS_DENY } from '../config/index.ts'
+import { EgressPolicy, EgressPools, EgressResolver } from '../egress/index.ts'
 import type { Router } from '../router/index.ts'
 import { createClientErrorHandler } from './client-errors.ts'
 import { ConnectionStats } from './connection-stats.ts'
@@ -24,7 +26,13 @@ export function createProxy(options: ProxyOptions): GatewayProxy {
   }
   const realIp = createRealIp(options.trustedIps, options.realIpHeader, options.realIpRecursive)
   const stats = new ConnectionStats()
-  const pools = new UpstreamPools(options.upstreamKeepalivePoolSize)
+  const egress = options.egress ?? defaultEgressPolicy()
+  const egressPools = new EgressPools(
+    egress,
+    new EgressResolver(egress.settings.resolvers),
+    options.upstreamKeepalivePoolSize,
+  )
+  const pools = new UpstreamPools(options.upstreamKeepalivePoolSize, egressPools)
   let router: Router = options.router
   let plugins: PluginHooks | null = options.plugins ?? null
   let closing = false
@@ -88,4 +96,9 @@ export function createProxy(options: ProxyOptions): GatewayProxy {
       return closed
     },
   }
+}
+
+/** A proxy made without settings (tests, embedders) still refuses what the default list refuses. */
+function defaultEgressPolicy(): EgressPolicy {
+  return new EgressPolicy({ deny: DEFAULT_EGRESS_DENY.split(','), allow: [], resolvers: [] })
 }

@@ -47,7 +47,22 @@ export function createForwardHooks({ server, stats, logger, closing }: HookDeps)
     // Kong's error page for a failed proxy attempt: still a proxied response, so proxy/upstream latencies.
     failed(ctx, plan, code, err) {
       const { status, message } = failureResponse(code)
-      if (status >= 500) {
+      const egress = plan.target.egress
+      if (egress !== undefined && (code === 'egress_denied' || code === 'egress_busy')) {
+        // The plugin's failure, logged as the chain logs its others: one line, reason and target.
+        logger.error(
+          {
+            workspace: egress.workspace,
+            plugin: egress.plugin,
+            phase: 'access',
+            reason: code,
+            target: `${egress.target.host}:${egress.target.port}`,
+            request_id: ctx.requestId,
+            detail: err.message,
+          },
+          'plugin failed',
+        )
+      } else if (status >= 500) {
         logger.error(
           {
             request_id: ctx.requestId,

@@ -11,6 +11,8 @@ import { hostHeader, origin, serviceHostHeader, serviceOrigin } from './request-
 export interface PlanSettings {
   /** `isogate/<version>` */
   server: string
+  /** This node's name in the Via it sends upstream (via-loop.ts). */
+  via: string
   /** client_max_body_size; 0 = unlimited. */
   maxBodySize: number
 }
@@ -38,7 +40,7 @@ export function plainPlan(
     },
     method: req.method ?? 'GET',
     path: upstreamUri,
-    headers: upstreamHeaders(req, forwarding(ctx, match, peer, upstreamHost, settings.server), hasBody),
+    headers: upstreamHeaders(req, forwarding(ctx, match, peer, upstreamHost, settings.via), hasBody),
     hasBody,
     body: null,
     retries: service.retries,
@@ -76,13 +78,33 @@ export function changedPlan(
   const body = changes.body
   const contentLength =
     body !== null ? String(body.length) : clientHasBody ? (req.headers['content-length'] ?? null) : null
-  const fwd = forwarding(ctx, match, peer, upstreamHost, settings.server)
+  const fwd = forwarding(ctx, match, peer, upstreamHost, settings.via)
   const timeouts = changes.timeouts
+  const connectTimeout = timeouts?.connect ?? service.connect_timeout
+  const tlsVerify = service.tls_verify === true
+  const set = changes.target
   return {
     target: {
       origin: origin(service.protocol, host, port),
-      connectTimeout: timeouts?.connect ?? service.connect_timeout,
-      tlsVerify: service.tls_verify === true,
+      connectTimeout,
+      tlsVerify,
+      // A plugin's target goes through the egress dispatcher: checked, per workspace, never pooled with services'.
+      ...(set !== null
+        ? {
+            egress: {
+              target: {
+                workspace: set.workspace,
+                host,
+                port,
+                protocol: service.protocol === 'https' ? ('https' as const) : ('http' as const),
+                connectTimeout,
+                tlsVerify,
+              },
+              workspace: set.workspace,
+              plugin: set.plugin,
+            },
+          }
+        : {}),
     },
     method: changes.method,
     path: upstreamUri,
@@ -102,7 +124,7 @@ function forwarding(
   match: RouteMatch,
   peer: string,
   upstreamHost: string,
-  server: string,
+  via: string,
 ): Forwarding {
   return {
     peer,
@@ -115,7 +137,7 @@ function forwarding(
     strippedPrefix: match.prefix === '/' ? null : match.prefix,
     upstreamHost,
     requestId: ctx.requestId,
-    via: `${ctx.req.httpVersion} ${server}`,
+    via: `${ctx.req.httpVersion} ${via}`,
   }
 }
 

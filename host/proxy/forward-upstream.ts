@@ -147,7 +147,13 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
     ctx.attemptAt = performance.now()
     this.connected = false
     this.controller = null
-    this.lease = this.pools.acquire(plan.target)
+    try {
+      this.lease = this.pools.acquire(plan.target)
+    } catch (error) {
+      // A plugin's workspace at its cap of egress pools: fails like a refused connection.
+      this.failed(error as Error)
+      return
+    }
     const options: Dispatcher.DispatchOptions = {
       method: plan.method as Dispatcher.HttpMethod,
       path: plan.path,

@@ -13,6 +13,8 @@ export const MESSAGES = {
   504: 'The upstream server is timing out',
   noService: 'no Service found with those values',
   nameResolution: 'name resolution failed',
+  /** isogate's: a request that already passed this node (its Via), or a service aimed at its proxy. */
+  loop: 'Loop detected',
 } as const
 
 export const JSON_TYPE = 'application/json; charset=utf-8'

@@ -19,6 +19,7 @@ import { RESPONSE_LATENCY_HEADER } from './response-headers.ts'
 import { RouteInput } from './route-input.ts'
 import type { ProxyOptions } from './types.ts'
 import type { UpstreamPools } from './upstream-pools.ts'
+import { viaName, viaNamesNode } from './via-loop.ts'
 
 export interface HandlerDeps {
   options: ProxyOptions
@@ -50,7 +51,8 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
   const { options, stats, realIp, logger } = { ...deps, logger: deps.options.logger }
   const server = `isogate/${options.version}`
   const hooks = createForwardHooks({ server, stats, logger, closing: deps.closing })
-  const settings = { server, maxBodySize: options.clientMaxBodySize }
+  const via = viaName(options.nodeId, options.version)
+  const settings = { server, via, maxBodySize: options.clientMaxBodySize }
   const phaseDeps = { server, logger, closing: deps.closing, stats, pools: deps.pools, hooks, settings }
 
   /** The gateway's headers on its own answers (Kong's X-Kong-Response-Latency case). */
@@ -113,6 +115,11 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
         return reject(ctx, 431, MESSAGES[431], true)
       if (req.headers.host === undefined && req.httpVersionMinor === 1)
         return reject(ctx, 400, MESSAGES[400], true)
+      // This node forwarded the request already: it came back through the node's public name.
+      if (viaNamesNode(req.headers.via, via)) {
+        logger.error({ request_id: ctx.requestId, via: req.headers.via }, 'request loop refused')
+        return reject(ctx, 508, MESSAGES.loop)
+      }
       const length = Number(req.headers['content-length'] ?? 0)
       if (options.clientMaxBodySize > 0 && length > options.clientMaxBodySize) {
         return reject(ctx, 413, MESSAGES[413], true)

@@ -65,7 +65,8 @@ export interface UpstreamChanges {
   headers: Record<string, string | string[]>
   /** Replaces the client's body when set (the client's body was read, or a plugin set one). */
   body: Buffer | null
-  target: { host: string; port: number } | null
+  /** kong.service.setTarget: host normalised (IP literals canonical), and who set it. */
+  target: { host: string; port: number; plugin: string; workspace: string } | null
   retries: number | null
   timeouts: { connect: number; write: number; read: number } | null
 }

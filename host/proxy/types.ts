@@ -1,4 +1,5 @@
 import type { Server } from 'node:http'
+import type { EgressPolicy } from '../egress/index.ts'
 import type { Router } from '../router/types.ts'
 import type { PluginHooks } from './plugin-hooks.ts'
 
@@ -32,6 +33,8 @@ export interface ProxyOptions {
   accessLog: ProxyLogger
   /** The plugin runtime of the current configuration; absent = no plugins run. */
   plugins?: PluginHooks | null
+  /** Where plugin-chosen targets may go (plugin_egress_*, dns_resolver); absent = the default lists. */
+  egress?: EgressPolicy
 }
 
 /** nginx stub_status fields, as Kong's `/status` reports them under `server`. */

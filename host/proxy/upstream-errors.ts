@@ -56,6 +56,10 @@ export function isRetriable(
 
 /** The status and Kong message a failed upstream exchange answers with. */
 export function failureResponse(code: string): { status: number; message: string } {
+  // A plugin's target the egress policy refused is the plugin's failure; its caps are a limit.
+  if (code === 'egress_denied') return { status: 500, message: MESSAGES[500] }
+  if (code === 'egress_busy') return { status: 503, message: MESSAGES[503] }
+  if (code === 'proxy_loop') return { status: 508, message: MESSAGES.loop }
   if (code === 'write-timeout' || TIMEOUTS.has(code)) return { status: 504, message: MESSAGES[504] }
   if (DNS_FAILURES.has(code)) return { status: 503, message: MESSAGES.nameResolution }
   if (code === 'body-too-large') return { status: 413, message: MESSAGES[413] }

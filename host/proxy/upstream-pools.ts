@@ -1,4 +1,5 @@
-import { Pool } from 'undici'
+import { buildConnector, Pool } from 'undici'
+import { type EgressPools, type EgressTarget, isOwnProxy, ProxyLoopError, parseIp } from '../egress/index.ts'
 
 /** What decides which pool a request uses. */
 export interface PoolTarget {
@@ -7,6 +8,16 @@ export interface PoolTarget {
   connectTimeout: number
   /** Verify the upstream's TLS certificate (service `tls_verify`; Kong's default is off). */
   tlsVerify: boolean
+  /** A plugin chose this target (setTarget): it goes through the egress dispatcher, never these pools. */
+  egress?: PluginEgress
+}
+
+/** Who caused a plugin-chosen connection, for the egress caps and the failure line. */
+export interface PluginEgress {
+  target: EgressTarget
+  /** Workspace name and plugin, as `plugin failed` lines name them. */
+  workspace: string
+  plugin: string
 }
 
 /** A pool and its use count; borrowed by `acquire`, handed back with `release`. */
@@ -30,13 +41,23 @@ export class UpstreamPools {
   private readonly pools = new Map<string, PoolLease>()
   private readonly sweeper: NodeJS.Timeout
 
-  constructor(private readonly connections: number) {
+  constructor(
+    private readonly connections: number,
+    private readonly egress: EgressPools | null = null,
+  ) {
     this.sweeper = setInterval(() => this.sweep(Date.now()), SWEEP_EVERY_MS)
     this.sweeper.unref()
   }
 
-  /** Borrows the pool for one request; hand it back with `release` once the request is over. */
+  /**
+   * Borrows the pool for one request; hand it back with `release` once the request is over.
+   * Throws EgressError when a plugin's workspace is at its cap of egress pools.
+   */
   acquire(target: PoolTarget): PoolLease {
+    if (target.egress !== undefined) {
+      if (this.egress === null) throw new Error('plugin targets need an egress dispatcher')
+      return this.egress.acquire(target.egress.target)
+    }
     const key = `${target.origin}|${target.connectTimeout}|${target.tlsVerify ? 1 : 0}`
     let lease = this.pools.get(key)
     if (!lease) {
@@ -73,6 +94,7 @@ export class UpstreamPools {
   /** Closes every pool: gracefully, then by force after `graceMs`. */
   async closeAll(graceMs: number): Promise<void> {
     clearInterval(this.sweeper)
+    const egress = this.egress?.closeAll(graceMs)
     const pools = [...this.pools.values()].map((entry) => entry.pool)
     this.pools.clear()
     const force = setTimeout(() => {
@@ -80,14 +102,26 @@ export class UpstreamPools {
     }, graceMs)
     await Promise.allSettled(pools.map((pool) => pool.close()))
     clearTimeout(force)
+    await egress
   }
 
   private create(target: PoolTarget): Pool {
+    const connector = buildConnector({ timeout: target.connectTimeout, rejectUnauthorized: target.tlsVerify })
     return new Pool(target.origin, {
       connections: this.connections > 0 ? this.connections : null,
       pipelining: this.connections > 0 ? 1 : 0,
       keepAliveTimeout: KEEPALIVE_TIMEOUT_MS,
-      connect: { timeout: target.connectTimeout, rejectUnauthorized: target.tlsVerify },
+      // A service may target anything but this node's own proxy port (a loop), on any local address.
+      connect: (options, callback) =>
+        connector(options, (error, socket) => {
+          if (error !== null) return callback(error, null)
+          const remote = parseIp(socket.remoteAddress ?? '')
+          if (remote && isOwnProxy(remote, socket.remotePort ?? 0)) {
+            socket.destroy()
+            return callback(new ProxyLoopError(`${socket.remoteAddress}:${socket.remotePort}`), null)
+          }
+          callback(null, socket)
+        }),
       // Timeouts are per request (service read_timeout); these are only fallbacks.
       headersTimeout: 60_000,
       bodyTimeout: 60_000,

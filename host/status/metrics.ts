@@ -17,6 +17,8 @@ export interface MetricSources {
   isolateBuilds(): Promise<TimingSource[]>
   databaseReachable(): Promise<boolean>
   configVersion(): number
+  /** Plugins of workspaces quarantined now (the node's strike board). */
+  quarantined?(): { workspace: string; plugin: string }[]
 }
 
 /**
@@ -85,6 +87,16 @@ export function createMetrics(sources: MetricSources): Registry {
     registers: [registry],
     collect() {
       this.set(sources.configVersion())
+    },
+  })
+  new Gauge({
+    name: 'isogate_plugin_quarantined',
+    help: 'Plugins of a workspace quarantined now (too many limit failures): 1 while their code does not run',
+    labelNames: ['workspace', 'plugin'],
+    registers: [registry],
+    collect() {
+      this.reset()
+      for (const { workspace, plugin } of sources.quarantined?.() ?? []) this.set({ workspace, plugin }, 1)
     },
   })
   return registry

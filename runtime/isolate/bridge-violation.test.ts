@@ -88,6 +88,46 @@ describe('answers the host refuses', () => {
       'status',
     ],
     [
+      'status 103 (a plugin answers with final statuses only)',
+      mutation(`{ op: 'response.setStatus', status: 103 }`),
+      'status',
+    ],
+    [
+      'an exit with status 103 and a body',
+      answering(`{ exit: { status: 103, body: 'early', base64: false, headers: null } }`),
+      'status',
+    ],
+    [
+      'a framing header on the response',
+      mutation(`{ op: 'response.setHeader', name: 'Content-Length', value: '0' }`),
+      'header_name',
+    ],
+    [
+      'a hop-by-hop header upstream',
+      mutation(`{ op: 'service.request.addHeader', name: 'connection', value: 'close' }`),
+      'header_name',
+    ],
+    [
+      'a framing header spelled with _ in a header map',
+      mutation(`{ op: 'service.request.setHeaders', headers: { transfer_encoding: 'chunked' } }`),
+      'header_name',
+    ],
+    [
+      'a framing header in an exit',
+      answering(`{ exit: { status: 200, body: null, base64: false, headers: { Upgrade: 'h2c' } } }`),
+      'header_name',
+    ],
+    [
+      'a value the prelude refused by length',
+      answering(`{ quota: { rule: 'body_size', where: 'the body', length: 419430400, max: 12582912 } }`),
+      'body_size',
+    ],
+    [
+      'a quota naming a rule that is no quota',
+      answering(`{ quota: { rule: 'seq', where: 'x', length: 1, max: 0 } }`),
+      'shape',
+    ],
+    [
       'an exit body that is not base64',
       answering(`{ exit: { status: 200, body: 'a*b', base64: true, headers: null } }`),
       'base64',

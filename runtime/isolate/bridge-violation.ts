@@ -20,6 +20,8 @@ export type BridgeRule =
   | 'header_name'
   /** CR, LF, NUL or another control character, a character above U+00FF, or too long. */
   | 'header_value'
+  /** A header value longer than BRIDGE_LIMITS.headerValueChars (a quota: 503). */
+  | 'header_size'
   | 'header_count'
   /** Not an integer in 100–599. */
   | 'status'

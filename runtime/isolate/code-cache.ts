@@ -18,6 +18,16 @@ const cache = new LRUCache<string, Entry>({
   sizeCalculation: (entry) => Math.max(1, entry.bytes),
 })
 
+/** The cache key of a source: its sha256. */
+export function codeKey(code: string): string {
+  return createHash('sha256').update(code).digest('base64')
+}
+
+/** Replaces the cached data of `code` (warm-code-cache.ts: data that includes compiled handlers). */
+export function seedCodeCache(code: string, data: ivm.ExternalCopy<ArrayBuffer>): void {
+  cache.set(codeKey(code), { data, bytes: data.copy().byteLength })
+}
+
 /**
  * Compiles `code` for `isolate` (off the host thread), with the cached data of an earlier compile
  * of the same source when there is one. Only call before any untrusted code has run in the
@@ -30,7 +40,7 @@ export async function compileCached(
   useCache: boolean,
 ): Promise<ivm.Script> {
   if (!useCache) return isolate.compileScript(code, { filename })
-  const key = createHash('sha256').update(code).digest('base64')
+  const key = codeKey(code)
   const entry = cache.get(key)
   // With both options V8 produces new data only when the supplied data was rejected.
   const script: ivm.Script & ivm.CachedDataResult = await isolate.compileScript(code, {

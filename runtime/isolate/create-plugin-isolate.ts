@@ -14,6 +14,7 @@ import {
 } from './gate-source.ts'
 import { IsolateError, isIsolateError } from './isolate-error.ts'
 import { PluginIsolate } from './plugin-isolate.ts'
+import { warmCodeCache } from './warm-code-cache.ts'
 import type { CrossingWatchdog } from './watchdog.ts'
 
 export interface PluginIsolateOptions {
@@ -68,6 +69,11 @@ export async function createPluginIsolate(options: PluginIsolateOptions): Promis
     const bundles: ivm.Script[] = []
     for (const plugin of options.plugins) {
       const code = asStatement(withoutSourceMap(plugin.code))
+      // So the first request does not pay for compiling the handlers (see warm-code-cache.ts).
+      if (useCache) {
+        const warmOptions = { memoryMb: options.memoryMb, timeoutMs, watchdog, label }
+        await warmCodeCache(code, bundleFilename(plugin.name), warmOptions)
+      }
       bundles.push(await compile(code, bundleFilename(plugin.name), plugin.name))
     }
 

@@ -39,7 +39,10 @@ export const GATE_SOURCE = `(function (gate, apply, toText, stringSlice, max, cr
   if (typeof gate !== 'object' || gate === null) {
     throw new TypeError('the prelude did not define globalThis.__isogate');
   }
-  const cut = (text) => (text.length > 16384 ? apply(stringSlice, text, [0, 16384]) : text);
+  // Slicing flattens a rope whole: text too long to cut cheaply is described by its length only.
+  const cut = (text) =>
+    text.length > 1048576 ? '[' + text.length + ' characters]'
+      : text.length > 16384 ? apply(stringSlice, text, [0, 16384]) : text;
   const describe = (error) => {
     try {
       if (typeof error !== 'object' || error === null) return cut(toText(error));

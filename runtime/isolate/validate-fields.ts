@@ -44,8 +44,31 @@ export function integer(value: unknown, where: string, min: number, max: number,
   return value
 }
 
+/** A plugin's status is final: a 1xx with a body would desynchronise a kept-alive connection. */
 export function status(value: unknown, where: string): number {
-  return integer(value, where, 100, 599, 'status')
+  return integer(value, where, 200, 599, 'status')
+}
+
+/** Framing and hop-by-hop headers: the gateway frames every message itself; the prelude never sends them. */
+const FRAMING: ReadonlySet<string> = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'content-length',
+  'upgrade',
+  'expect',
+  'te',
+  'trailer',
+  'proxy-connection',
+])
+
+/** A header name a plugin may set (or add): a token, and none of FRAMING (`_` counts as `-`). */
+export function settableName(value: unknown, where: string): string {
+  const name = headerName(value, where)
+  if (FRAMING.has(name.toLowerCase().replaceAll('_', '-'))) {
+    fail('header_name', where, 'is a framing or hop-by-hop header, which plugins cannot set')
+  }
+  return name
 }
 
 /** RFC 9110 token: what a header name (and a method) must be. */
@@ -62,7 +85,7 @@ export function headerName(value: unknown, where: string): string {
 }
 
 function headerValue(value: unknown, where: string): string {
-  const checked = text(value, where, BRIDGE_LIMITS.headerValueChars, 'header_value')
+  const checked = text(value, where, BRIDGE_LIMITS.headerValueChars, 'header_size')
   if (BAD_VALUE_CHAR.test(checked)) {
     fail('header_value', where, 'contains CR, LF, NUL, another control character or a character above U+00FF')
   }
@@ -87,7 +110,7 @@ export function headerMap(value: unknown, where: string): void {
     fail('header_count', where, `has ${names.length} headers, more than ${BRIDGE_LIMITS.headers}`)
   }
   for (const name of names) {
-    headerName(name, `${where} name`)
+    settableName(name, `${where} name`)
     headerValues(map[name], `${where}.${name}`)
   }
 }

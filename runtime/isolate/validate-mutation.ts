@@ -10,6 +10,7 @@ import {
   isRecord,
   type Json,
   record,
+  settableName,
   status,
   text,
   token,
@@ -23,7 +24,7 @@ const MAX_TIMEOUT_MS = 2_147_483_646
 type Check = (m: Json, where: string) => void
 
 const header: Check = (m, where) => {
-  headerName(m['name'], `${where}.name`)
+  settableName(m['name'], `${where}.name`)
   headerValues(m['value'], `${where}.value`)
 }
 const clear: Check = (m, where) => {

@@ -1,5 +1,6 @@
 import type { IoRequest, PhaseResult } from '../protocol.ts'
 import { BRIDGE_LIMITS } from './bridge-limits.ts'
+import type { BridgeRule } from './bridge-violation.ts'
 import {
   array,
   base64,
@@ -61,6 +62,7 @@ export function parseResult(raw: string, seq: number): PhaseResult {
       `the prelude could not process the message: ${text(result['fault'], 'fault', 1000)}`,
     )
   }
+  if (result['quota'] !== undefined) refuseQuota(result['quota'])
   validatePending(result)
   const outcomes = array(result['outcomes'], 'outcomes', BRIDGE_LIMITS.outcomes, 'outcome')
   let logLines = 0
@@ -99,6 +101,26 @@ function validatePending(result: Json): void {
   })
 }
 
+/** Bridge rules the prelude may report as a refused value (PhaseResult.quota). */
+const QUOTA_RULES: ReadonlySet<string> = new Set<BridgeRule>([
+  'body_size',
+  'header_size',
+  'text_size',
+  'log_size',
+  'result_size',
+])
+
+/** The prelude refused a value over a cap: fail as that rule's violation (the numbers are the prelude's). */
+function refuseQuota(value: unknown): never {
+  const quota = record(value, 'quota')
+  const rule = text(quota['rule'], 'quota.rule', 32, 'shape')
+  if (!QUOTA_RULES.has(rule)) fail('shape', 'quota.rule', 'is not a bridge quota')
+  const where = text(quota['where'], 'quota.where', 256, 'shape')
+  const length = integer(quota['length'], 'quota.length', 0, Number.MAX_SAFE_INTEGER, 'shape')
+  const max = integer(quota['max'], 'quota.max', 0, Number.MAX_SAFE_INTEGER, 'shape')
+  fail(rule as BridgeRule, where, `is ${length} characters, more than ${max} (refused in the isolate)`)
+}
+
 /** Returns the number of log lines. */
 function validateOutcome(value: unknown, where: string): number {
   const outcome = record(value, where)
@@ -111,6 +133,7 @@ function validateOutcome(value: unknown, where: string): number {
     text(error['message'], `${where}.error.message`, BRIDGE_LIMITS.textChars)
     if (error['stack'] !== null) text(error['stack'], `${where}.error.stack`, BRIDGE_LIMITS.textChars)
   }
+  if (outcome['egress'] !== undefined) text(outcome['egress'], `${where}.egress`, 300, 'outcome')
   if (outcome['logs'] === undefined) return 0
   const logs = array(outcome['logs'], `${where}.logs`, BRIDGE_LIMITS.logLines, 'log_count')
   logs.forEach((line, i) => {

@@ -1,13 +1,14 @@
 import { Worker } from 'node:worker_threads'
 
 /**
- * The last line of defence for what isolated-vm's timeout does not cover. After a synchronous
- * crossing returns, isolated-vm copies the value of any promise the plugin left rejected without a
- * handler, reading its `message` and `stack`, with no timeout: a getter that loops there blocks
- * the host thread forever (measured). Nothing on the host thread can interrupt it, so a watchdog
- * thread watches each crossing's deadline and, past deadline + grace, writes one line to stderr and
- * kills the process with SIGKILL; the supervisor replaces the worker (DESIGN.md, "Isolation and
- * failure"). Cost: two atomic stores per crossing (~70 ns measured).
+ * The last line of defence, for our own bugs. Nothing a plugin does should outlive a crossing's
+ * timeout: isolated-vm is patched so that the value of a promise left rejected (or a value thrown)
+ * is copied without running plugin code (patches/isolated-vm-5.0.4.patch), and the prelude turns
+ * every plugin value into bounded data inside the timeout. Should a crossing still block the host
+ * thread, nothing on that thread can interrupt it, so a watchdog thread watches each crossing's
+ * deadline and, past deadline + grace, writes one `watchdog fired` line to stderr (a bug to
+ * report) and kills the process with SIGKILL; the supervisor replaces the worker (DESIGN.md,
+ * "Isolation and failure"). Cost: two atomic stores per crossing (~70 ns measured).
  */
 export interface CrossingWatchdog {
   /** A crossing starts that isolated-vm should end within `timeoutMs`; `label` names it in the log line. */
@@ -37,8 +38,9 @@ setInterval(() => {
   const at = Number(Atomics.load(deadline, 0));
   if (at === 0 || Date.now() <= at + workerData.graceMs) return;
   const name = Buffer.from(label.slice(0, Atomics.load(length, 0))).toString('utf8');
-  writeSync(2, 'isogate: a plugin isolate call (' + name + ') ran ' + (Date.now() - at) +
-    ' ms past its timeout and cannot be interrupted; killing worker process ' + process.pid + '\\n');
+  writeSync(2, 'isogate: watchdog fired (a bug in isogate, please report it): a plugin isolate call (' +
+    name + ') ran ' + (Date.now() - at) + ' ms past its timeout and cannot be interrupted; killing worker process ' +
+    process.pid + '\\n');
   process.kill(process.pid, 'SIGKILL');
 }, workerData.checkEveryMs);
 `

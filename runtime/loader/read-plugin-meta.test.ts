@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -195,6 +195,36 @@ export default { name: 'p', config, noConsumer: true, when: new Date(0) }
       ),
     )
     expect(microtasks.code).toBe('META_TIMEOUT')
+  })
+
+  it('ends a read that hangs its reader process (a poisoned unhandled rejection) with an error', async () => {
+    // isolated-vm reads a left-over rejection's getters with no timeout; the reader is then killed.
+    // Where it reads nothing there, the throw after it is reported instead.
+    const error = await failure(
+      readPluginMeta(
+        await bundle(
+          'void Promise.reject({ get message() { for (;;) {} }, get stack() { for (;;) {} } })\n' +
+            "if (globalThis) throw new Error('after')\nexport default {}\n",
+        ),
+        quick,
+      ),
+    )
+    expect(['META_TIMEOUT', 'META_EVALUATION']).toContain(error.code)
+    expect(error.message).toMatch(/^plugin p: reading its metadata /)
+    // The next read gets a reader of its own.
+    expect(
+      (await readPluginMeta(await bundle('export default { priority: 1, version: "1.0.0" }\n'))).priority,
+    ).toBe(1)
+  })
+
+  it('keeps successful reads beside the bundles for the next process, never failures', async () => {
+    const cacheDir = join(root, 'meta-cache')
+    mkdirSync(cacheDir)
+    const good = await bundle('export default { priority: 7, version: "1.0.0" }\n')
+    expect((await readPluginMeta(good, { cacheDir })).priority).toBe(7)
+    expect(readdirSync(cacheDir).filter((file) => /^meta-[0-9a-f]{64}\.json$/.test(file))).toHaveLength(1)
+    await failure(readPluginMeta(await bundle("throw new Error('no')\nexport default {}\n"), { cacheDir }))
+    expect(readdirSync(cacheDir)).toHaveLength(1)
   })
 
   it('stops a bundle that exhausts its heap', async () => {

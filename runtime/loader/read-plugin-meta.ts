@@ -1,7 +1,6 @@
-import ivm from 'isolated-vm'
-import { HARDEN_SOURCE } from '../isolate/index.ts'
-import { EXTRACT_SOURCE } from './extract-source.ts'
+import { MetaCache } from './meta-cache.ts'
 import { PluginMetaError, type PluginMetaErrorCode } from './meta-error.ts'
+import { type MetaLimits, type RawMeta, readRawMetas } from './meta-reader.ts'
 import type { PluginMeta, ReadMetaOptions } from './types.ts'
 
 const DEFAULT_MEMORY_MB = 32
@@ -15,50 +14,83 @@ type Extracted = { ok: true; value: PluginMeta } | { ok: false; code: PluginMeta
 
 /**
  * Evaluates a bundle in a fresh, small isolate that is thrown away afterwards, and copies out its
- * priority, version, implemented methods and schema as one JSON string. Plugin code never runs in
- * this heap, and nothing of isolated-vm is reachable from inside. A bundle that throws, loops,
- * exhausts its heap or exports something unreadable gives a PluginMetaError.
+ * priority, version, implemented methods and schema as one JSON string. See readPluginMetas.
  */
 export async function readPluginMeta(
   bundle: { name: string; code: string },
   options: ReadMetaOptions = {},
 ): Promise<PluginMeta> {
-  const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
-  const isolate = new ivm.Isolate({ memoryLimit: options.memoryMb ?? DEFAULT_MEMORY_MB })
-  let raw: unknown
-  try {
-    const context = await isolate.createContext()
-    // Synchronous from here on, and hardened first: isolated-vm's async calls run queued V8 tasks
-    // without a timeout, WebAssembly ignores memoryLimit and Atomics.waitAsync can abort the process.
-    context.evalSync(HARDEN_SOURCE, { timeout })
-    raw = context.evalClosureSync(EXTRACT_SOURCE, [bundle.code], {
-      timeout,
-      arguments: { copy: true },
-      result: { copy: true },
-    })
-  } catch (error) {
-    throw limitError(bundle.name, error, isolate, timeout)
-  } finally {
-    if (!isolate.isDisposed) isolate.dispose()
-  }
-  return checkResult(bundle.name, raw)
+  const [meta] = await readPluginMetas([bundle], options)
+  return meta as PluginMeta
 }
 
-function limitError(name: string, error: unknown, isolate: ivm.Isolate, timeout: number): PluginMetaError {
-  const message = error instanceof Error ? error.message : String(error)
-  if (/timed out/i.test(message)) {
-    return new PluginMetaError('META_TIMEOUT', name, `reading its metadata took longer than ${timeout} ms`)
+/**
+ * Each bundle's metadata, read in isolates inside a reader process of their own (meta-reader.ts):
+ * plugin code never runs in this process, and nothing of isolated-vm is reachable from inside.
+ * A bundle that throws, loops, hangs its reader, exhausts its heap or exports something
+ * unreadable gives a PluginMetaError (the first such bundle's). Successful reads are cached
+ * (meta-cache.ts), so only bundles not read before start a reader.
+ */
+export async function readPluginMetas(
+  bundles: readonly { name: string; code: string }[],
+  options: ReadMetaOptions = {},
+): Promise<PluginMeta[]> {
+  const limits: MetaLimits = {
+    memoryMb: options.memoryMb ?? DEFAULT_MEMORY_MB,
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    maxChars: MAX_RESULT_CHARS,
   }
-  if (isolate.isDisposed || /memory limit/i.test(message)) {
-    return new PluginMetaError('META_MEMORY', name, 'reading its metadata exceeded the memory limit')
+  const cache = new MetaCache(limits, options.cacheDir)
+  const keys = bundles.map((bundle) => cache.key(bundle.code))
+  const raws = keys.map((key) => cache.get(key))
+  const missing = bundles.flatMap((bundle, i) => (raws[i] === undefined ? [{ bundle, i }] : []))
+  if (missing.length > 0) {
+    const answers = await readRawMetas(
+      missing.map(({ bundle }) => bundle.code),
+      limits,
+    )
+    for (const [j, { bundle, i }] of missing.entries()) {
+      const answer = answers[j] ?? { lost: 'exited' }
+      if (!('raw' in answer)) noAnswer(bundle.name, answer, limits.timeoutMs)
+      checkResult(bundle.name, answer.raw)
+      cache.set(keys[i] as string, answer.raw)
+      raws[i] = answer.raw
+    }
   }
-  return new PluginMetaError('META_EVALUATION', name, `reading its metadata failed: ${message}`)
+  return bundles.map((bundle, i) => checkResult(bundle.name, raws[i]))
 }
+
+/** Why the reader gave no extractor answer for a bundle, as the PluginMetaError to throw. */
+function noAnswer(name: string, answer: Exclude<RawMeta, { raw: string }>, timeout: number): never {
+  if ('tooLong' in answer) throw unreadable(name)
+  if ('lost' in answer) {
+    if (answer.lost === 'start') {
+      throw new PluginMetaError('META_EVALUATION', name, 'the metadata reader process did not start')
+    }
+    if (answer.lost === 'timeout') {
+      throw new PluginMetaError(
+        'META_TIMEOUT',
+        name,
+        `reading its metadata did not finish in time (limit ${timeout} ms); its reader was killed`,
+      )
+    }
+    throw new PluginMetaError('META_EVALUATION', name, 'reading its metadata crashed its reader process')
+  }
+  if (/timed out/i.test(answer.error)) {
+    throw new PluginMetaError('META_TIMEOUT', name, `reading its metadata took longer than ${timeout} ms`)
+  }
+  if (answer.disposed || /memory limit/i.test(answer.error)) {
+    throw new PluginMetaError('META_MEMORY', name, 'reading its metadata exceeded the memory limit')
+  }
+  throw new PluginMetaError('META_EVALUATION', name, `reading its metadata failed: ${answer.error}`)
+}
+
+const unreadable = (name: string): PluginMetaError =>
+  new PluginMetaError('META_READ', name, 'its metadata could not be read (the bundle altered JSON)')
 
 /** The isolate's answer is plugin-influenced data: check its shape before trusting any of it. */
 function checkResult(name: string, raw: unknown): PluginMeta {
-  const bad = (): PluginMetaError =>
-    new PluginMetaError('META_READ', name, 'its metadata could not be read (the bundle altered JSON)')
+  const bad = () => unreadable(name)
   if (typeof raw !== 'string' || raw.length > MAX_RESULT_CHARS) throw bad()
   let result: Extracted
   try {

@@ -24,4 +24,6 @@ export interface ReadMetaOptions {
   memoryMb?: number
   /** Wall-clock limit of evaluating the bundle and reading its exports, ms (default 2000). */
   timeoutMs?: number
+  /** Where successful reads are kept across processes (a node's bundle folder); none: memory only. */
+  cacheDir?: string
 }

@@ -2,8 +2,23 @@
  * The isolate's own copy of kong.cache hits (Kong's mlcache L1 in front of the worker's shared
  * L2): a hit costs no host I/O at all. It stays correct because every call brings the keys
  * invalidated since this isolate's previous call (`cacheDrop`), applied before any handler runs.
+ * Entries are per plugin (`plugin\nkey`), as on the host: in a workspace isolate, plugins sharing
+ * a key still get their own values.
  */
-import { ArrayIsArray, DateNow, MapCtor, MapDelete, MapGet, MapSet } from './intrinsics.isolate.ts'
+import {
+  ArrayIsArray,
+  DateNow,
+  MapCtor,
+  MapDelete,
+  MapGet,
+  MapSet,
+  push,
+  SetAdd,
+  SetCtor,
+  SetHas,
+  StringIndexOf,
+  StringSlice,
+} from './intrinsics.isolate.ts'
 
 interface Entry {
   value: unknown
@@ -16,18 +31,22 @@ const MAX_ENTRIES = 10_000
 
 let entries = new MapCtor<string, Entry>()
 let count = 0
+/** The plugins with entries here (for drops of a key in every plugin's namespace). */
+let owners = new SetCtor<string>()
+let ownerList: string[] = []
 /** The worker's cache generation whose invalidations this copy has applied. */
 let applied = 0
 
-function drop(key: string): void {
-  if (MapDelete(entries, key)) count--
+function drop(id: string): void {
+  if (MapDelete(entries, id)) count--
 }
 
-export function l1Get(key: string): Entry | undefined {
-  const entry = MapGet(entries, key)
+export function l1Get(plugin: string, key: string): Entry | undefined {
+  const id = `${plugin}\n${key}`
+  const entry = MapGet(entries, id)
   if (entry === undefined) return undefined
   if (entry.expires <= DateNow()) {
-    drop(key)
+    drop(id)
     return undefined
   }
   return entry
@@ -37,25 +56,46 @@ export function l1Get(key: string): Entry | undefined {
  * `ttlMs`: what the host's entry has left (null: no expiry); `gen`: the generation the value was
  * read at. Read before invalidations already applied here, it may be one of them: not kept.
  */
-export function l1Set(key: string, value: unknown, ttlMs: number | null, gen: unknown): void {
+export function l1Set(plugin: string, key: string, value: unknown, ttlMs: number | null, gen: unknown): void {
   if (typeof gen !== 'number' || gen < applied) return
   if (ttlMs !== null && ttlMs <= 0) return
-  drop(key)
+  const id = `${plugin}\n${key}`
+  drop(id)
   if (count >= MAX_ENTRIES) l1Sync(true, applied)
-  MapSet(entries, key, { value, expires: ttlMs === null ? Number.POSITIVE_INFINITY : DateNow() + ttlMs })
+  if (!SetHas(owners, plugin)) {
+    SetAdd(owners, plugin)
+    push(ownerList, plugin)
+  }
+  MapSet(entries, id, { value, expires: ttlMs === null ? Number.POSITIVE_INFINITY : DateNow() + ttlMs })
   count++
 }
 
-export const l1Drop = drop
+export function l1Drop(plugin: string, key: string): void {
+  drop(`${plugin}\n${key}`)
+}
 
-/** Applies a call's `cacheDrop`, which brings the copy up to generation `gen`. */
+/**
+ * Applies a call's `cacheDrop` (`plugin\nkey` each, an empty plugin for every plugin's entry of
+ * the key), which brings the copy up to generation `gen`.
+ */
 export function l1Sync(keys: unknown, gen: unknown): void {
   if (typeof gen === 'number' && gen > applied) applied = gen
   if (keys === true) {
     entries = new MapCtor()
     count = 0
+    owners = new SetCtor()
+    ownerList = []
     return
   }
   if (!ArrayIsArray(keys)) return
-  for (let i = 0; i < keys.length; i++) if (typeof keys[i] === 'string') drop(keys[i])
+  for (let i = 0; i < keys.length; i++) {
+    const id = keys[i]
+    if (typeof id !== 'string') continue
+    if (StringIndexOf(id, '\n') !== 0) {
+      drop(id)
+      continue
+    }
+    const key = StringSlice(id, 1)
+    for (let j = 0; j < ownerList.length; j++) drop(`${ownerList[j]}\n${key}`)
+  }
 }

@@ -20,7 +20,10 @@ describe("kong.cache's copy of hits inside the isolate", () => {
     expect(first.io.map((request) => request.op)).toEqual(['cache.get'])
     const second = probe(isolate, 'access', GET, { call: { cacheGen: 3 } })
     expect(second).toMatchObject({ value: 'v', io: [] })
-    const dropped = probe(isolate, 'access', GET, { call: { cacheGen: 4, cacheDrop: ['k'] }, answer: hit(4) })
+    const dropped = probe(isolate, 'access', GET, {
+      call: { cacheGen: 4, cacheDrop: ['\nk'] },
+      answer: hit(4),
+    })
     expect(dropped.io.map((request) => request.op)).toEqual(['cache.get'])
     probe(isolate, 'access', GET, { call: { cacheGen: 9, cacheDrop: true } })
     expect(probe(isolate, 'access', GET, { call: { cacheGen: 9 }, answer: hit(9) }).io).toHaveLength(1)

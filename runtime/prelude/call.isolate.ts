@@ -5,8 +5,9 @@
  */
 import type { ApiRequest, CallPhase, IoRequest, Mutation, PhaseResult, PluginOutcome } from '../protocol.ts'
 import { ExitSignal, misuse } from './errors.isolate.ts'
-import { push, StringSlice } from './intrinsics.isolate.ts'
+import { push } from './intrinsics.isolate.ts'
 import { PHASE_BITS, phaseNames } from './phases.isolate.ts'
+import { bounded, setRunning } from './quota.isolate.ts'
 import type { RequestRecord } from './request-record.isolate.ts'
 
 export interface RunEntry {
@@ -53,6 +54,20 @@ export interface CallRecord {
   configureArgs: unknown[] | null
   /** The `admin` call's api.ts request. */
   api: ApiRequest | null
+  /** A value over a bridge cap was refused: the call's answer is this quota (quota.isolate.ts). */
+  quota: Quota | null
+  /** Characters of plugin values this call will copy out (bodies, headers). */
+  chars: number
+  /** Characters of kong.log lines this call carries. */
+  logChars: number
+}
+
+/** PhaseResult.quota: the bridge rule a refused value broke, where, and its length. */
+export interface Quota {
+  rule: 'body_size' | 'header_size' | 'text_size' | 'log_size' | 'result_size'
+  where: string
+  length: number
+  max: number
 }
 
 export interface LogLine {
@@ -94,6 +109,7 @@ export function newFrame(call: CallRecord, entry: RunEntry): Frame {
  * stale), has not exited (else the exit sentinel again), and the phase allows the function.
  */
 export function enter(frame: Frame, fn: string, allowed: number): void {
+  setRunning(frame.call)
   if (frame.exited) throw new ExitSignal()
   if (frame.done) {
     throw misuse(
@@ -112,14 +128,24 @@ export function mutate(frame: Frame, mutation: Mutation): void {
 
 const MAX_LOG_LINES = 100
 const MAX_LOG_CHARS = 8192
+/**
+ * kong.log text one call may carry out, all its handlers together. The host's budget per request
+ * (all phases and isolates, host/chain/log-budget.ts) is the one that counts; this bounds the copy.
+ */
+const CALL_LOG_CHARS = 64 * 1024
 
-/** Collects one kong.log line for the frame's outcome (capped in count and length). */
+/** Collects one kong.log line for the frame's outcome (capped in count and length, per line and per call). */
 export function addLog(frame: Frame, level: string, message: string): void {
-  if (frame.logs.length >= MAX_LOG_LINES) {
+  const call = frame.call
+  if (frame.logs.length >= MAX_LOG_LINES || call.logChars >= CALL_LOG_CHARS) {
     frame.droppedLogs++
     return
   }
-  const text =
-    message.length > MAX_LOG_CHARS ? `${StringSlice(message, 0, MAX_LOG_CHARS)}… [truncated]` : message
+  const text = bounded(message, MAX_LOG_CHARS, 'a log line')
+  if (call.logChars + text.length > CALL_LOG_CHARS) {
+    frame.droppedLogs++
+    return
+  }
+  call.logChars += text.length
   push(frame.logs, { level, message: text })
 }

@@ -1,5 +1,6 @@
 /** What the `init` message gives: node identity, workspace and trusted_ips. */
 import type { EntityInfo, InitCall } from '../protocol.ts'
+import { type EgressLists, egressLists } from './egress.isolate.ts'
 import { ArrayIsArray, own } from './intrinsics.isolate.ts'
 import { type TrustedIps, trustedIps } from './ip.isolate.ts'
 
@@ -11,6 +12,7 @@ export interface Env {
   trusted: TrustedIps
   /** kong.db's entities (checked again by the host on every call). */
   entities: EntityInfo[]
+  egress: EgressLists
 }
 
 export const env: Env = {
@@ -20,6 +22,7 @@ export const env: Env = {
   workspace: { id: '', name: '' },
   trusted: trustedIps([]),
   entities: [],
+  egress: egressLists({}),
 }
 
 export function applyInit(message: InitCall): void {
@@ -33,6 +36,13 @@ export function applyInit(message: InitCall): void {
   env.trusted = trustedIps(ArrayIsArray(list) ? (list as string[]) : [])
   const entities = own(message, 'entities')
   env.entities = ArrayIsArray(entities) ? (entities as EntityInfo[]) : []
+  const egress = own(message, 'egress') as InitCall['egress'] | undefined
+  env.egress = egressLists({
+    deny: own(egress, 'deny'),
+    allow: own(egress, 'allow'),
+    ownPorts: own(egress, 'ownPorts'),
+    ownAddresses: own(egress, 'ownAddresses'),
+  })
 }
 
 function stringOr(value: unknown): string {

@@ -14,7 +14,38 @@ import {
   StringToLowerCase,
   setKey,
 } from './intrinsics.isolate.ts'
+import { CAPS, capped, charge } from './quota.isolate.ts'
 import { cloneData, toPlain } from './values.isolate.ts'
+
+/**
+ * Framing and hop-by-hop headers: the gateway frames every message itself, so a plugin's value for
+ * one could desynchronise a kept-alive connection. Setting one is ignored with a warning (as Kong
+ * does for Transfer-Encoding); the host refuses them in any mutation or exit it receives.
+ */
+const FRAMING: readonly string[] = [
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'content-length',
+  'upgrade',
+  'expect',
+  'te',
+  'trailer',
+  'proxy-connection',
+]
+
+export function isFraming(name: string): boolean {
+  const key = headerKey(name)
+  for (let i = 0; i < FRAMING.length; i++) if (FRAMING[i] === key) return true
+  return false
+}
+
+/** Kong's warning for Transfer-Encoding, worded the same for every framing header. */
+export function framingWarning(name: string): string {
+  return headerKey(name) === 'transfer-encoding'
+    ? 'manually setting Transfer-Encoding. Ignored.'
+    : `manually setting ${name}. Ignored.`
+}
 
 /** `X_Custom-Header` → `x-custom-header`: Kong's names are case-insensitive, `_` stands for `-`. */
 export function headerKey(name: string): string {
@@ -80,11 +111,17 @@ function checkName(fn: string, name: unknown): string {
   if (typeof name !== 'string') {
     throw misuse(fn, `invalid header name "${StringCtor(name)}": got ${luaType(name)}, expected string`)
   }
+  if (name.length > CAPS.headerNameChars) {
+    throw misuse(fn, `invalid header name: longer than ${CAPS.headerNameChars} characters`)
+  }
   if (!isToken(name)) throw misuse(fn, `invalid header name "${name}": not a valid HTTP header name`)
   return name
 }
 
+/** Length first: scanning a value reads every character, which flattens a rope whole. */
 function checkText(fn: string, name: string, value: string): string {
+  capped(fn, 'header_size', `the value of header ${name}`, value, CAPS.headerValueChars)
+  charge(fn, value.length)
   if (!isFieldValue(value)) {
     throw misuse(
       fn,

@@ -90,6 +90,7 @@ export function loadInIsolate(
       node: init.node ?? { id: 'node-1', hostname: 'test-host', version: '0.1.0' },
       workspace: init.workspace ?? { id: 'ws-1', name: 'default' },
       trustedIps: init.trustedIps ?? [],
+      ...(init.egress ? { egress: init.egress } : {}),
     })
     if (initResult.fault) throw new Error(`init failed: ${initResult.fault}`)
     return {
@@ -105,6 +106,10 @@ export function loadInIsolate(
     throw error
   }
 }
+
+/** IP literal spellings and CIDR matching, shared with the host's egress check (host/egress). */
+export { formatIp, type IpAddress, ipLiteral } from './egress.isolate.ts'
+export { type Cidr, cidrContains, parseCidr } from './ip.isolate.ts'
 
 /** A plausible request state for tests of the in-isolate side (and of plugins). */
 export { requestState } from './request-state-fixture.ts'

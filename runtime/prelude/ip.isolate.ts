@@ -9,11 +9,11 @@ import {
 } from './intrinsics.isolate.ts'
 
 /** An address as 16-bit groups: 2 for IPv4, 8 for IPv6. */
-interface Address {
+export interface Address {
   groups: number[]
 }
 
-interface Cidr {
+export interface Cidr {
   groups: number[]
   bits: number
 }
@@ -82,7 +82,7 @@ function parseGroups(text: string, allowTail: boolean): number[] | null {
   return null
 }
 
-function parseIPv6(text: string): number[] | null {
+export function parseIPv6(text: string): number[] | null {
   if (text.length > 45) return null
   const gap = StringIndexOf(text, '::')
   if (gap >= 0 && StringIndexOf(text, '::', gap + 1) >= 0) return null
@@ -113,7 +113,7 @@ function parseAddress(input: string): Address | null {
 }
 
 /** `10.0.0.0/8`, `::1`, `fe80::/10`; null when invalid (Kong skips invalid entries). */
-function parseCidr(text: string): Cidr | null {
+export function parseCidr(text: string): Cidr | null {
   const slash = StringLastIndexOf(text, '/')
   const address = parseAddress(slash < 0 ? text : StringSlice(text, 0, slash))
   if (!address) return null
@@ -122,7 +122,7 @@ function parseCidr(text: string): Cidr | null {
   return bits < 0 ? null : { groups: address.groups, bits }
 }
 
-function cidrContains(cidr: Cidr, address: Address): boolean {
+export function cidrContains(cidr: Cidr, address: Address): boolean {
   if (cidr.groups.length !== address.groups.length) return false
   let bits = cidr.bits
   for (let i = 0; i < cidr.groups.length && bits > 0; i++) {

@@ -50,11 +50,26 @@ describe('kong.log', () => {
 
   it('caps lines and their length', () => {
     isolate = probeIsolate(probeBundle)
-    const run = probe(isolate, 'access', 'for (let i = 0; i < 150; i++) kong.log.err("x".repeat(10000))')
+    const run = probe(isolate, 'access', 'for (let i = 0; i < 150; i++) kong.log.err("x".repeat(100))')
     const logs = run.result.outcomes[0]!.logs!
     expect(logs).toHaveLength(101)
-    expect(logs[0]!.message).toHaveLength(8192 + '… [truncated]'.length)
     expect(logs[100]).toEqual({ level: 'warn', message: '50 more log lines of this handler were dropped' })
+  })
+
+  it('caps the text of one call at 64 KiB, cutting long lines and leaving out huge ones', () => {
+    isolate = probeIsolate(probeBundle)
+    const run = probe(
+      isolate,
+      'access',
+      'kong.log.err("y".repeat(300 * 1024 * 1024)); for (let i = 0; i < 150; i++) kong.log.err("x".repeat(10000))',
+    )
+    const logs = run.result.outcomes[0]!.logs!
+    // A 300 MB rope is measured, never flattened: its line says what was left out.
+    expect(logs[0]).toEqual({ level: 'err', message: `[a string of ${300 * 1024 * 1024} characters]` })
+    expect(logs[1]!.message).toHaveLength(8192 + '… [truncated]'.length)
+    // 64 KiB hold the marker line and seven cut lines; the rest is counted.
+    expect(logs).toHaveLength(9)
+    expect(logs[8]).toEqual({ level: 'warn', message: '143 more log lines of this handler were dropped' })
   })
 
   it('survives arguments that throw when looked at', () => {

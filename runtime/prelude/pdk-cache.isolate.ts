@@ -1,6 +1,6 @@
 /**
- * kong.cache: the workspace's cache in this worker, kept by the host (so it outlives isolates and
- * is shared by every plugin of the workspace). `get` asks the host; on a miss the host hands this
+ * kong.cache: the plugin's own namespace of its workspace's cache in this worker, kept by the host
+ * (so it outlives isolates; the host names the plugin from the channel). `get` asks the host; on a miss the host hands this
  * caller a load token, the loader runs here, and its value goes back with `cache.set`; callers of
  * the same key elsewhere wait for it, so a loader runs once per key at a time (Kong's mlcache).
  */
@@ -65,7 +65,7 @@ export function cacheModule(frame: Frame): object {
       if (own(answer, 'hit') === true) {
         const value = own(answer, 'value') ?? null
         const left = own(answer, 'ttl')
-        l1Set(k, value, typeof left === 'number' ? left : null, own(answer, 'gen'))
+        l1Set(frame.plugin, k, value, typeof left === 'number' ? left : null, own(answer, 'gen'))
         return value
       }
       const token = own(answer, 'load')
@@ -84,7 +84,7 @@ export function cacheModule(frame: Frame): object {
       const kept = await io('cache.set', [k, token, value, ttl, negTtl])
       if (own(kept as object, 'stored') === true) {
         const seconds = value === null ? negTtl : ttl
-        l1Set(k, value, seconds > 0 ? seconds * 1000 : null, own(kept as object, 'gen'))
+        l1Set(frame.plugin, k, value, seconds > 0 ? seconds * 1000 : null, own(kept as object, 'gen'))
       }
       return value
     }
@@ -102,16 +102,16 @@ export function cacheModule(frame: Frame): object {
       const ttl = seconds(fn, opts, 'ttl', 0)
       // As Kong's db_cache_neg_ttl: a miss is kept as long as a hit unless told otherwise.
       const negTtl = seconds(fn, opts, 'neg_ttl', ttl, 'negTtl')
-      const hit = l1Get(checked)
+      const hit = l1Get(frame.plugin, checked)
       if (hit !== undefined) return PromiseResolve(hit.value)
       return load(fn, checked, ttl, negTtl, loader, args)
     },
-    /** Drops the key in this workspace's cache on every worker. */
+    /** Drops the plugin's key in this workspace's cache on every worker. */
     invalidate(k: unknown): Promise<void> {
       const fn = 'kong.cache.invalidate'
       enter(frame, fn, PHASES.request)
       const checked = key(fn, k)
-      l1Drop(checked)
+      l1Drop(frame.plugin, checked)
       return settled(io('cache.invalidate', [checked]))
     },
     /** `{ ttl, value }` (ttl: seconds left, null without expiry) when cached, else null; never loads. */

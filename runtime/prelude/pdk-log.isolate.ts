@@ -26,17 +26,20 @@ import { describe, toPlain, writeJson } from './values.isolate.ts'
 /** Plugins whose kong.log.inspect is switched off (kong.log.inspect.off()), per isolate. */
 const inspectOff = new SetCtor<string>()
 
+/** Past this, later arguments are not rendered (the line is cut to 8192 characters anyway). */
+const LINE_CHARS = 16 * 1024
+
 function text(args: readonly unknown[]): string {
   let out = ''
-  for (let i = 0; i < args.length; i++) out += describe(args[i])
+  for (let i = 0; i < args.length && out.length <= LINE_CHARS; i++) out += describe(args[i])
   return out
 }
 
 function pretty(value: unknown): string {
-  if (typeof value === 'string') return JsonStringify(value)
+  if (typeof value === 'string') return value.length > LINE_CHARS ? describe(value) : JsonStringify(value)
   if (value === null || typeof value !== 'object' || safeIsError(value)) return describe(value)
   try {
-    return writeJson(toPlain(value, 'kong.log.inspect', true) ?? null, '  ')
+    return writeJson(toPlain(value, 'kong.log.inspect', true, '', LINE_CHARS) ?? null, '  ')
   } catch {
     return describe(value)
   }
@@ -87,7 +90,8 @@ export function logModule(frame: Frame): object {
     enter(frame, 'kong.log.inspect', PHASES.any)
     if (SetHas(inspectOff, frame.plugin)) return
     let out = ''
-    for (let i = 0; i < args.length; i++) out += (i === 0 ? '' : ' ') + pretty(args[i])
+    for (let i = 0; i < args.length && out.length <= LINE_CHARS; i++)
+      out += (i === 0 ? '' : ' ') + pretty(args[i])
     addLog(frame, 'notice', out)
   }
   const inspectSwitches = {

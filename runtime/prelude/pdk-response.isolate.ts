@@ -11,13 +11,16 @@ import {
   checkHeaders,
   copyHeaders,
   firstHeader,
+  framingWarning,
   headerKey,
+  isFraming,
 } from './headers.isolate.ts'
 import {
   bytesLength,
   isArrayBuffer,
   isUint8Array,
   join,
+  MathFloor,
   NumberIsInteger,
   ObjectFreeze,
   ObjectKeys,
@@ -28,13 +31,14 @@ import {
 } from './intrinsics.isolate.ts'
 import { stateOf } from './pdk-request.isolate.ts'
 import { PHASES } from './phases.isolate.ts'
+import { CAPS, capped, charge, overQuota } from './quota.isolate.ts'
 import { toPlain, writeJson } from './values.isolate.ts'
 
-const TRANSFER_ENCODING_WARNING = 'manually setting Transfer-Encoding. Ignored.'
-
-function isTransferEncoding(name: string): boolean {
-  return headerKey(name) === 'transfer-encoding'
-}
+/**
+ * Plugins answer with final statuses only: a 1xx sent as the response would leave its body on a
+ * kept-alive connection for the client to read as the next request's answer.
+ */
+const MIN_STATUS = 200
 
 function checkStatus(fn: string, status: unknown, min: number): number {
   if (typeof status !== 'number') throw misuse(fn, 'code must be a number')
@@ -44,21 +48,31 @@ function checkStatus(fn: string, status: unknown, min: number): number {
   return status
 }
 
-/** Binary bodies (Uint8Array, ArrayBuffer) as base64; anything else is not binary. */
-function binary(value: unknown): string | null {
-  if (isUint8Array(value)) return base64Encode(value)
-  if (isArrayBuffer(value)) return base64Encode(new Uint8ArrayCtor(value))
-  return null
+/** Binary bodies (Uint8Array, ArrayBuffer) as base64, its size checked first; anything else is not binary. */
+function binary(fn: string, value: unknown): string | null {
+  const bytes = isUint8Array(value) ? value : isArrayBuffer(value) ? new Uint8ArrayCtor(value) : null
+  if (bytes === null) return null
+  const chars = MathFloor((bytesLength(bytes) + 2) / 3) * 4
+  if (chars > CAPS.bodyChars) throw overQuota(fn, 'body_size', 'the body (base64)', chars, CAPS.bodyChars)
+  charge(fn, chars)
+  return base64Encode(bytes)
 }
 
-/** Header table for an exit: checked, Transfer-Encoding dropped with Kong's warning. */
+/** A text body as it will cross: length checked before anything reads it. */
+function textBody(fn: string, body: string): string {
+  capped(fn, 'body_size', 'the body', body, CAPS.bodyChars)
+  charge(fn, body.length)
+  return body
+}
+
+/** Header table for an exit: checked, framing headers dropped with Kong's warning. */
 function exitHeaders(frame: Frame, fn: string, headers: unknown): Headers {
   const out = record<string | string[]>()
   if (headers === undefined || headers === null) return out
   const checked = checkHeaders(fn, headers, 'headers must be a nil or table')
   const names = ObjectKeys(checked)
   for (let i = 0; i < names.length; i++) {
-    if (isTransferEncoding(names[i]!)) addLog(frame, 'warn', TRANSFER_ENCODING_WARNING)
+    if (isFraming(names[i]!)) addLog(frame, 'warn', framingWarning(names[i]!))
     else out[names[i]!] = checked[names[i]!]!
   }
   return out
@@ -80,17 +94,22 @@ function finishExit(frame: Frame, exit: NonNullable<PhaseResult['exit']>): never
 function exit(frame: Frame, status: unknown, body: unknown, headers: unknown): never {
   const fn = 'kong.response.exit'
   enter(frame, fn, PHASES.responseWriters)
-  const code = checkStatus(fn, status, 100)
+  const code = checkStatus(fn, status, MIN_STATUS)
   if (body !== undefined && body !== null && typeof body !== 'string' && typeof body !== 'object') {
     throw misuse(fn, 'body must be a nil, string or table')
   }
   const out = exitHeaders(frame, fn, headers)
   if (body === undefined || body === null)
     return finishExit(frame, { status: code, body: null, base64: false, headers: out })
-  if (typeof body === 'string') return finishExit(frame, { status: code, body, base64: false, headers: out })
-  const bytes = binary(body)
+  if (typeof body === 'string')
+    return finishExit(frame, { status: code, body: textBody(fn, body), base64: false, headers: out })
+  const bytes = binary(fn, body)
   if (bytes !== null) return finishExit(frame, { status: code, body: bytes, base64: true, headers: out })
-  const json = writeJson(toPlain(body, fn, false, 'body encoding failed while flushing response: ') ?? null)
+  const plain = toPlain(body, fn, false, 'body encoding failed while flushing response: ', CAPS.bodyChars, {
+    rule: 'body_size',
+    where: 'the body',
+  })
+  const json = textBody(fn, writeJson(plain ?? null))
   if (!hasHeader(out, 'content-type')) out['Content-Type'] = 'application/json; charset=utf-8'
   return finishExit(frame, { status: code, body: json, base64: false, headers: out })
 }
@@ -100,9 +119,10 @@ function error(frame: Frame, status: unknown, message: unknown, headers: unknown
   enter(frame, fn, PHASES.responseWriters)
   const code = checkStatus(fn, status, 400)
   let text: string | null = null
-  if (typeof message === 'string') text = message
+  if (typeof message === 'string') text = capped(fn, 'body_size', 'the message', message, CAPS.textChars)
   else if (message !== null && typeof message === 'object') {
-    text = writeJson(toPlain(message, fn, false, 'could not JSON encode the error message: ') ?? null)
+    const plain = toPlain(message, fn, false, 'could not JSON encode the error message: ', CAPS.textChars)
+    text = writeJson(plain ?? null)
   } else if (message !== undefined && message !== null) {
     throw misuse(fn, 'message must be a nil, a string or a table')
   }
@@ -123,7 +143,7 @@ function error(frame: Frame, status: unknown, message: unknown, headers: unknown
   }
   const body = errorBody(mime, text ?? defaultMessage(code), request.id)
   if (body === null) throw misuse(fn, `no template found for MIME type ${mime}`)
-  return finishExit(frame, { status: code, body, base64: false, headers: out })
+  return finishExit(frame, { status: code, body: textBody(fn, body), base64: false, headers: out })
 }
 
 function responseState(frame: Frame): RequestState['response'] {
@@ -144,7 +164,7 @@ export function responseModule(frame: Frame): object {
   ) => {
     writer(fn)
     const header = checkHeader(fn, name, value)
-    if (isTransferEncoding(header.name)) return addLog(frame, 'warn', TRANSFER_ENCODING_WARNING)
+    if (isFraming(header.name)) return addLog(frame, 'warn', framingWarning(header.name))
     mutate(frame, { op, name: header.name, value: header.value })
     const current = responseState(frame)
     if (current) applyHeader(current.headers, header.name, header.value, op === 'response.addHeader')
@@ -164,7 +184,7 @@ export function responseModule(frame: Frame): object {
     setStatus(status: unknown): void {
       const fn = 'kong.response.setStatus'
       writer(fn)
-      const code = checkStatus(fn, status, 100)
+      const code = checkStatus(fn, status, MIN_STATUS)
       mutate(frame, { op: 'response.setStatus', status: code })
       const current = responseState(frame)
       if (current) current.status = code
@@ -190,8 +210,8 @@ export function responseModule(frame: Frame): object {
       const current = responseState(frame)
       for (let i = 0; i < names.length; i++) {
         const name = names[i]!
-        if (isTransferEncoding(name)) {
-          addLog(frame, 'warn', TRANSFER_ENCODING_WARNING)
+        if (isFraming(name)) {
+          addLog(frame, 'warn', framingWarning(name))
           continue
         }
         kept[name] = checked[name]!
@@ -243,8 +263,9 @@ function getRawBody(frame: Frame): string | null {
 function setRawBody(frame: Frame, body: unknown): void {
   const fn = 'kong.response.setRawBody'
   enter(frame, fn, PHASES.bodyFilter)
-  const encoded = binary(body)
+  const encoded = binary(fn, body)
   if (typeof body !== 'string' && encoded === null) throw misuse(fn, 'body must be a string')
+  if (typeof body === 'string') textBody(fn, body)
   const chunk = frame.call.chunk
   if (chunk) {
     chunk.bytes = typeof body === 'string' ? utf8Encode(body) : base64Decode(encoded!)

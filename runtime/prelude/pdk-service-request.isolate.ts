@@ -7,12 +7,22 @@
 import type { RequestState } from '../protocol.ts'
 import { FORM, JSON_TYPE, MULTIPART, mediaType } from './body.isolate.ts'
 import { base64Encode, utf8Decode } from './bytes.isolate.ts'
-import { enter, type Frame, mutate } from './call.isolate.ts'
+import { addLog, enter, type Frame, mutate } from './call.isolate.ts'
 import { misuse, PdkError } from './errors.isolate.ts'
-import { applyHeader, checkHeader, checkHeaders, firstHeader, luaType } from './headers.isolate.ts'
+import {
+  applyHeader,
+  checkHeader,
+  checkHeaders,
+  firstHeader,
+  framingWarning,
+  isFraming,
+  luaType,
+} from './headers.isolate.ts'
 import {
   ArrayIsArray,
+  bytesLength,
   isUint8Array,
+  MathFloor,
   ObjectFreeze,
   ObjectKeys,
   own,
@@ -24,6 +34,7 @@ import {
 import { buildMultipart } from './multipart.isolate.ts'
 import { stateOf } from './pdk-request.isolate.ts'
 import { PHASES } from './phases.isolate.ts'
+import { bounded, CAPS, capped, charge, overQuota } from './quota.isolate.ts'
 import { ArgError, argName, encodeArgs, escapePath } from './uri.isolate.ts'
 import { toPlain, writeJson } from './values.isolate.ts'
 
@@ -102,7 +113,9 @@ export function serviceRequestModule(frame: Frame): object {
     return stateOf(frame)
   }
   /** Kong (nginx) then reads the new body in kong.request.getRawBody too. */
-  const setBody = (body: string, base64: boolean, text: string): void => {
+  const setBody = (fn: string, body: string, base64: boolean, text: string): void => {
+    capped(fn, 'body_size', 'the body', body, CAPS.bodyChars)
+    charge(fn, body.length)
     mutate(frame, { op: 'service.request.setRawBody', body, base64 })
     frame.call.request!.rawBody = text
   }
@@ -114,6 +127,7 @@ export function serviceRequestModule(frame: Frame): object {
   ) => {
     const state = begin(fn)
     const header = checkHeader(fn, name, value)
+    if (isFraming(header.name)) return addLog(frame, 'warn', framingWarning(header.name))
     mutate(frame, { op, name: header.name, value: header.value })
     applyHeader(state.headers, header.name, header.value, op === 'service.request.addHeader')
   }
@@ -129,6 +143,7 @@ export function serviceRequestModule(frame: Frame): object {
       const fn = 'kong.service.request.setPath'
       const state = begin(fn)
       if (typeof path !== 'string') throw misuse(fn, 'path must be a string')
+      capped(fn, 'text_size', 'the path', path, CAPS.urlChars)
       if (path[0] !== '/') throw misuse(fn, 'path must start with /')
       const escaped = escapePath(path)
       mutate(frame, { op: 'service.request.setPath', path: escaped })
@@ -138,6 +153,7 @@ export function serviceRequestModule(frame: Frame): object {
       const fn = 'kong.service.request.setRawQuery'
       const state = begin(fn)
       if (typeof query !== 'string') throw misuse(fn, 'query must be a string')
+      capped(fn, 'text_size', 'the query', query, CAPS.urlChars)
       if (hasControl(query)) throw misuse(fn, 'query must not contain control characters or spaces')
       mutate(frame, { op: 'service.request.setRawQuery', query })
       setQueryLocally(state, query)
@@ -148,7 +164,7 @@ export function serviceRequestModule(frame: Frame): object {
       if (typeof method !== 'string') throw misuse(fn, 'method must be a string')
       let known = false
       for (let i = 0; i < METHODS.length; i++) known = known || METHODS[i] === method
-      if (!known) throw misuse(fn, `invalid method: ${method}`)
+      if (!known) throw misuse(fn, `invalid method: ${bounded(method, 32, 'a method')}`)
       mutate(frame, { op: 'service.request.setMethod', method })
       state.method = method
       state.upstream.method = method
@@ -156,7 +172,7 @@ export function serviceRequestModule(frame: Frame): object {
     setQuery(args: unknown): void {
       const fn = 'kong.service.request.setQuery'
       const state = begin(fn)
-      const query = formBody(fn, argsTable(fn, args))
+      const query = capped(fn, 'text_size', 'the query', formBody(fn, argsTable(fn, args)), CAPS.urlChars)
       mutate(frame, { op: 'service.request.setRawQuery', query })
       setQueryLocally(state, query)
     },
@@ -193,16 +209,26 @@ export function serviceRequestModule(frame: Frame): object {
       const fn = 'kong.service.request.setHeaders'
       const state = begin(fn)
       const checked = checkHeaders(fn, headers)
-      mutate(frame, { op: 'service.request.setHeaders', headers: checked })
       const names = ObjectKeys(checked)
-      for (let i = 0; i < names.length; i++) applyHeader(state.headers, names[i]!, checked[names[i]!]!)
+      for (let i = 0; i < names.length; i++) {
+        if (!isFraming(names[i]!)) continue
+        addLog(frame, 'warn', framingWarning(names[i]!))
+        delete checked[names[i]!]
+      }
+      mutate(frame, { op: 'service.request.setHeaders', headers: checked })
+      const kept = ObjectKeys(checked)
+      for (let i = 0; i < kept.length; i++) applyHeader(state.headers, kept[i]!, checked[kept[i]!]!)
     },
     setRawBody(body: unknown): void {
       const fn = 'kong.service.request.setRawBody'
       begin(fn)
-      if (typeof body === 'string') setBody(body, false, body)
-      else if (isUint8Array(body)) setBody(base64Encode(body), true, utf8Decode(body))
-      else throw misuse(fn, 'body must be a string')
+      if (typeof body === 'string') setBody(fn, body, false, body)
+      else if (isUint8Array(body)) {
+        const chars = MathFloor((bytesLength(body) + 2) / 3) * 4
+        if (chars > CAPS.bodyChars)
+          throw overQuota(fn, 'body_size', 'the body (base64)', chars, CAPS.bodyChars)
+        setBody(fn, base64Encode(body), true, utf8Decode(body))
+      } else throw misuse(fn, 'body must be a string')
     },
     setBody(args: unknown, mime?: unknown): true {
       const fn = 'kong.service.request.setBody'
@@ -218,10 +244,12 @@ export function serviceRequestModule(frame: Frame): object {
       let body: string
       let contentType = type
       if (media === FORM) body = formBody(fn, argsTable(fn, args))
-      else if (media === JSON_TYPE) body = writeJson(toPlain(args, fn) ?? null)
-      else if (media === MULTIPART) ({ body, contentType } = multipartBody(fn, argsTable(fn, args), type))
+      else if (media === JSON_TYPE) {
+        const where = { rule: 'body_size', where: 'the body' } as const
+        body = writeJson(toPlain(args, fn, false, '', CAPS.bodyChars, where) ?? null)
+      } else if (media === MULTIPART) ({ body, contentType } = multipartBody(fn, argsTable(fn, args), type))
       else throw misuse(fn, `unsupported content type ${type}`)
-      setBody(body, false, body)
+      setBody(fn, body, false, body)
       mutate(frame, { op: 'service.request.setHeader', name: 'Content-Type', value: contentType })
       applyHeader(state.headers, 'content-type', contentType)
       return true

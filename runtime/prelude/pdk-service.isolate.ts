@@ -2,9 +2,11 @@
 import type { RequestState } from '../protocol.ts'
 import { bodyKind, maxArgs, parseBody } from './body.isolate.ts'
 import { enter, type Frame, mutate } from './call.isolate.ts'
+import { egressRefused, formatIp, ipLiteral, literalRefusal } from './egress.isolate.ts'
+import { env } from './env.isolate.ts'
 import { misuse, PdkError } from './errors.isolate.ts'
 import { copyHeaders, firstHeader } from './headers.isolate.ts'
-import { NumberIsInteger, ObjectFreeze, PromiseCtor } from './intrinsics.isolate.ts'
+import { NumberIsInteger, ObjectFreeze, PromiseCtor, StringToLowerCase } from './intrinsics.isolate.ts'
 import { requestIo } from './io.isolate.ts'
 import { stateOf } from './pdk-request.isolate.ts'
 import { serviceRequestModule } from './pdk-service-request.isolate.ts'
@@ -90,7 +92,20 @@ class ServiceModule {
     enter(this.#frame, fn, PHASES.rewriteAccess)
     if (typeof host !== 'string') throw misuse(fn, 'host must be a string')
     const checked = integerIn(fn, 'port', port, 0, 65535)
-    mutate(this.#frame, { op: 'service.setTarget', host, port: checked })
+    // An IP literal, however spelled, is checked here so the plugin can catch a refusal.
+    const address = ipLiteral(host)
+    if (address === false) throw misuse(fn, `${host} is neither a host name nor an IP address`)
+    const target =
+      address === null
+        ? StringToLowerCase(host)
+        : address.groups.length === 8
+          ? `[${formatIp(address)}]`
+          : formatIp(address)
+    if (address !== null) {
+      const why = literalRefusal(env.egress, address, checked)
+      if (why !== null) throw egressRefused(fn, `${target}:${checked}`, why)
+    }
+    mutate(this.#frame, { op: 'service.setTarget', host: target, port: checked })
   }
   readonly setRetries = (retries: unknown): void => {
     const fn = 'kong.service.setRetries'

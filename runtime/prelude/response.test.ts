@@ -84,10 +84,11 @@ describe('kong.response getters and setters', () => {
     isolate = probeIsolate(probeBundle)
     const cases: [string, string][] = [
       ['kong.response.setStatus("200")', 'kong.response.setStatus: code must be a number'],
-      ['kong.response.setStatus(99)', 'kong.response.setStatus: code must be a number between 100 and 599'],
+      ['kong.response.setStatus(99)', 'kong.response.setStatus: code must be a number between 200 and 599'],
+      ['kong.response.setStatus(103)', 'kong.response.setStatus: code must be a number between 200 and 599'],
       [
         'kong.response.setStatus(200.5)',
-        'kong.response.setStatus: code must be a number between 100 and 599',
+        'kong.response.setStatus: code must be a number between 200 and 599',
       ],
       [
         'kong.response.setHeader(1, "x")',
@@ -175,7 +176,8 @@ describe('kong.response.exit and error', () => {
     isolate = probeIsolate(probeBundle)
     const cases: [string, string][] = [
       ['kong.response.exit("200")', 'kong.response.exit: code must be a number'],
-      ['kong.response.exit(600)', 'kong.response.exit: code must be a number between 100 and 599'],
+      ['kong.response.exit(600)', 'kong.response.exit: code must be a number between 200 and 599'],
+      ['kong.response.exit(103, "early")', 'kong.response.exit: code must be a number between 200 and 599'],
       ['kong.response.exit(200, 42)', 'kong.response.exit: body must be a nil, string or table'],
       ['kong.response.exit(200, "x", "h")', 'kong.response.exit: headers must be a nil or table'],
       [

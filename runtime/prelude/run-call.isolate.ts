@@ -6,6 +6,7 @@ import type { CallPhase, IoResult, PhaseResult, PluginOutcome } from '../protoco
 import { apiAnswer, apiArgument, apiHandler } from './api.isolate.ts'
 import { base64Encode } from './bytes.isolate.ts'
 import { type CallRecord, type Frame, newFrame, type RunEntry } from './call.isolate.ts'
+import { refusedTarget } from './egress.isolate.ts'
 import { PdkError } from './errors.isolate.ts'
 import {
   ArrayIsArray,
@@ -59,6 +60,9 @@ export function newCall(
     last,
     configureArgs: null,
     api: null,
+    quota: null,
+    chars: 0,
+    logChars: 0,
   }
 }
 
@@ -96,7 +100,7 @@ export function resumeCall(record: CallRecord, io: readonly IoResult[], seq: num
 
 /** Runs handlers from the cursor until one is pending, the chain stops, or the list ends. */
 export function advance(record: CallRecord, seq: number): string {
-  if (record.finished) return finish(record, seq)
+  if (record.finished || record.quota !== null) return finish(record, seq)
   for (let guard = 0; guard <= record.run.length + 1; guard++) {
     const frame = record.current
     if (frame) {
@@ -106,7 +110,7 @@ export function advance(record: CallRecord, seq: number): string {
       else return pending(record, seq)
       record.current = null
     }
-    if (record.exit || stopped(record) || record.cursor >= record.run.length) break
+    if (record.exit || record.quota !== null || stopped(record) || record.cursor >= record.run.length) break
     startFrame(record, record.run[record.cursor++]!)
   }
   return finish(record, seq)
@@ -209,6 +213,8 @@ function finishFrame(frame: Frame, status: PluginOutcome['status'], error: unkno
   frame.done = true
   const outcome: PluginOutcome = { plugin: frame.plugin, config: frame.config, status }
   if (status === 'error') outcome.error = thrownInfo(error)
+  const refused = status === 'error' ? refusedTarget(error) : null
+  if (refused !== null) outcome.egress = refused
   if (frame.droppedLogs > 0) {
     push(frame.logs, {
       level: 'warn',
@@ -232,6 +238,12 @@ function finish(record: CallRecord, seq: number): string {
   record.finished = true
   MapDelete(calls, record.id)
   cancelIo(record)
+  // A refused value fails the call as a whole: nothing else it did is sent.
+  if (record.quota !== null) {
+    if (record.current) record.current.done = true
+    if (record.request && record.last) forgetRequest(record.request.rid)
+    return writeJson({ seq, outcomes: [], mutations: [], quota: { ...record.quota } })
+  }
   const result: PhaseResult = { seq, outcomes: record.outcomes, mutations: record.mutations }
   if (record.exit) result.exit = record.exit
   if (record.chunk?.changed) result.chunk = base64Encode(record.chunk.bytes!)

@@ -48,6 +48,67 @@ describe('kong.service', () => {
   })
 })
 
+describe('kong.service.setTarget and the egress lists', () => {
+  const egress = {
+    deny: ['127.0.0.0/8', '10.0.0.0/8', '::1'],
+    allow: ['10.9.0.0/16'],
+    ownPorts: [8001],
+    ownAddresses: [],
+  }
+
+  it('normalises IP literals and refuses the ones the lists deny, as an error the plugin can catch', () => {
+    isolate = probeIsolate(probeBundle, { egress })
+    const set = (host: string, port = 80) =>
+      probe(isolate, 'access', `kong.service.setTarget(${JSON.stringify(host)}, ${port})`)
+    expect(set('0x0A090001').result.mutations).toEqual([
+      { op: 'service.setTarget', host: '10.9.0.1', port: 80 },
+    ])
+    expect(set('Example.COM').result.mutations).toEqual([
+      { op: 'service.setTarget', host: 'example.com', port: 80 },
+    ])
+    expect(set('::ffff:8.8.8.8').result.mutations).toEqual([
+      { op: 'service.setTarget', host: '8.8.8.8', port: 80 },
+    ])
+    for (const [host, target] of [
+      ['2130706433', '127.0.0.1:80'],
+      ['0177.0.0.1', '127.0.0.1:80'],
+      ['[::1]', '[0:0:0:0:0:0:0:1]:80'],
+      ['10.1.2.3', '10.1.2.3:80'],
+    ]) {
+      const outcome = set(host as string).result.outcomes[0]
+      expect(outcome?.error?.message).toBe(
+        `kong.service.setTarget: ${target} is in plugin_egress_deny (egress_denied)`,
+      )
+      expect(outcome?.egress).toBe(target)
+    }
+    // The node's own listener port on a local address, even where the lists would allow it.
+    expect(set('0.0.0.0', 8001).result.outcomes[0]?.egress).toBe('0.0.0.0:8001')
+    expect(set('1.2.3.999').result.outcomes[0]?.error?.message).toBe(
+      'kong.service.setTarget: 1.2.3.999 is neither a host name nor an IP address',
+    )
+    const caught = probe(
+      isolate,
+      'access',
+      'try { kong.service.setTarget("127.1", 80) } catch (e) { return e.name + ": " + e.message }',
+    )
+    expect(caught.value).toBe(
+      'PDKError: kong.service.setTarget: 127.0.0.1:80 is in plugin_egress_deny (egress_denied)',
+    )
+    expect(caught.result.mutations).toEqual([])
+  })
+
+  it('marks only its own refusal: an error a plugin makes with the same text is an exception', () => {
+    isolate = probeIsolate(probeBundle, { egress })
+    const forged = probe(
+      isolate,
+      'access',
+      'throw new Error("kong.service.setTarget: 1.1.1.1:80 is in plugin_egress_deny (egress_denied)")',
+    )
+    expect(forged.result.outcomes[0]?.status).toBe('error')
+    expect(forged.result.outcomes[0]?.egress).toBeUndefined()
+  })
+})
+
 describe('kong.service.request', () => {
   it('records setters and shows headers, method and query to later kong.request getters', () => {
     isolate = probeIsolate(probeBundle)

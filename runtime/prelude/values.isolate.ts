@@ -1,3 +1,4 @@
+import type { Quota } from './call.isolate.ts'
 import { misuse } from './errors.isolate.ts'
 import {
   ArrayIsArray,
@@ -22,11 +23,14 @@ import {
   StringSlice,
   setKey,
 } from './intrinsics.isolate.ts'
+import { bounded, CAPS, MAX_CUTTABLE, overQuota } from './quota.isolate.ts'
 
 /** Limits on a value copied out of plugin code: deeper or bigger values are refused. */
 const MAX_DEPTH = 64
 const MAX_NODES = 100_000
 const MAX_ARRAY = 1_000_000
+/** Characters of strings and keys in one copy (lengths only: a rope is never flattened here). */
+const MAX_CHARS = CAPS.resultChars
 
 const SKIP: unique symbol = Symbol('skip')
 
@@ -52,16 +56,31 @@ function isRefused(value: unknown): value is Refused {
  * getters and proxy traps that throw, cycles, BigInt, runaway depth or size give a PDK error
  * naming `fn` after `context` (or, with `lenient`, the offending part is left out).
  */
-export function toPlain(value: unknown, fn: string, lenient = false, context = ''): Plain | undefined {
+export function toPlain(
+  value: unknown,
+  fn: string,
+  lenient = false,
+  context = '',
+  maxChars = MAX_CHARS,
+  quota?: { rule: Quota['rule']; where: string },
+): Plain | undefined {
   const seen = new SetCtor<object>()
   let nodes = 0
+  let chars = 0
   const refuse = (reason: string): typeof SKIP => {
     if (lenient) return SKIP
     throw new Refused(reason)
   }
+  /** Past maxChars: the running call's quota when one is named (the value will not cross), else a refusal. */
+  const tooLarge = (): typeof SKIP => {
+    if (quota) overQuota(fn, quota.rule, quota.where, chars, maxChars)
+    return refuse('value is too large')
+  }
   const copy = (input: unknown, key: string, depth: number, allowToJson: boolean): Plain | typeof SKIP => {
     switch (typeof input) {
       case 'string':
+        chars += input.length
+        return chars > maxChars ? tooLarge() : input
       case 'boolean':
         return input
       case 'number':
@@ -100,6 +119,8 @@ export function toPlain(value: unknown, fn: string, lenient = false, context = '
       for (let i = 0; i < keys.length; i++) {
         if (++nodes > MAX_NODES) return refuse('value is too large')
         const name = keys[i]!
+        chars += name.length
+        if (chars > maxChars) return tooLarge()
         let raw: unknown
         try {
           raw = (object as Record<string, unknown>)[name]
@@ -199,13 +220,17 @@ export function cloneData<T>(value: T): T {
 }
 
 const MAX_DESCRIPTION = 2000
+/** Characters of an object's strings a description reads (its JSON is cut to MAX_DESCRIPTION). */
+const DESCRIBED_CHARS = 64 * 1024
+/** Error messages and stacks as outcomes carry them. */
+const MAX_THROWN_TEXT = 16 * 1024
 
 /** A one-line text for any value, thrown or logged, without ever throwing. */
 export function describe(value: unknown): string {
   try {
     switch (typeof value) {
       case 'string':
-        return value
+        return value.length > MAX_CUTTABLE ? `[a string of ${value.length} characters]` : value
       case 'function':
         return '[function]'
       case 'object':
@@ -217,10 +242,12 @@ export function describe(value: unknown): string {
     if (OrdinaryHasInstance(ErrorCtor, value)) {
       const name = (value as Error).name
       const message = (value as Error).message
-      if (typeof message === 'string')
-        return typeof name === 'string' && name !== '' ? `${name}: ${message}` : message
+      if (typeof message === 'string') {
+        const text = typeof name === 'string' && name !== '' ? `${name}: ${message}` : message
+        return bounded(text, MAX_DESCRIPTION, 'an error message')
+      }
     }
-    const plain = toPlain(value, 'describe', true)
+    const plain = toPlain(value, 'describe', true, '', DESCRIBED_CHARS)
     if (plain === undefined) return '[unreadable object]'
     const text = writeJson(plain)
     return text.length > MAX_DESCRIPTION ? `${StringSlice(text, 0, MAX_DESCRIPTION)}…` : text
@@ -250,5 +277,8 @@ export function thrownInfo(thrown: unknown): { message: string; stack: string | 
       if (typeof text === 'string') message = text
     } catch {}
   }
-  return { message: message ?? describe(thrown), stack }
+  return {
+    message: bounded(message ?? describe(thrown), MAX_THROWN_TEXT, 'an error message'),
+    stack: stack === null ? null : bounded(stack, MAX_THROWN_TEXT, 'a stack'),
+  }
 }

@@ -1,4 +1,6 @@
+export { BULKY_SCHEMA, bulkyHandler } from './bulky-handler.ts'
 export { type CliNode, startCliNode } from './cli-node.ts'
+export { type DnsServer, startDnsServer } from './dns-server.ts'
 export { FIXTURE_PLUGINS } from './fixture-plugins.ts'
 export { freePort } from './free-port.ts'
 export { keyAuthCredentials, keyAuthDaos, type TestDaos } from './keyauth-daos.ts'

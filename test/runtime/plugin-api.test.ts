@@ -48,11 +48,14 @@ describe('plugin api.ts routes', () => {
     expect((await gw.admin('PATCH', '/ledger-entries/rent', { amount: 6 })).status).toBe(200)
   })
 
-  it('answers 500 for a handler that throws, loops or answers nonsense, and logs why once', async () => {
+  it('answers 500 for a handler that throws or answers nonsense, 503 for one that loops, and logs why once', async () => {
     for (const path of ['/ledger/broken', '/ledger/spin', '/ledger/shape']) {
+      const limit = path === '/ledger/spin'
       expect(await gw.admin('GET', path)).toEqual({
-        status: 500,
-        body: { message: 'An unexpected error occurred' },
+        status: limit ? 503 : 500,
+        body: {
+          message: limit ? 'The plugin could not answer within its limits' : 'An unexpected error occurred',
+        },
       })
     }
     const failures = gw.logs.filter((line) => line.msg === 'plugin failed' && line.phase === 'admin')

@@ -4,6 +4,7 @@ import { changeCacheKeys, entityCacheKeys } from '../cache-key.ts'
 import type { ChangeEvent, EntityDao, Page, PageOptions } from '../dao-types.ts'
 import type { EntitySchema } from '../schema-types.ts'
 import { mergeValues, processAutoFields, type WriteContext } from '../validate/defaults.ts'
+import { earlyBounds } from '../validate/early-bounds.ts'
 import { isUuid } from '../validate/field.ts'
 import { type FieldErrorMap, schemaViolation } from '../validate/field-errors.ts'
 import { findField, isPlainObject } from '../validate/field-list.ts'
@@ -113,6 +114,15 @@ export class GenericDao<T extends object = Row> implements EntityDao<T>, Collect
     return { data: page.rows.map((row) => fromColumns<T>(this.schema, row)), offset: page.offset }
   }
 
+  /** Rows stored for the workspace (all of them when not workspaceable), expired ones included. */
+  count(ws: string): Promise<number> {
+    return this.context.read(async (db) => {
+      let query = db.selectFrom(this.schema.name).select((eb) => eb.fn.countAll().as('n'))
+      if (this.schema.workspaceable) query = query.where('ws_id', '=', ws)
+      return Number((await query.executeTakeFirst())?.n ?? 0)
+    })
+  }
+
   /** Every row of the workspace (or of all workspaces when `ws` is null), oldest first. */
   async all(db: Db, ws: string | null): Promise<T[]> {
     let query = db.selectFrom(this.schema.name).selectAll()
@@ -209,6 +219,9 @@ export class GenericDao<T extends object = Row> implements EntityDao<T>, Collect
     existing: Row | null,
   ): Promise<Prepared> {
     if (!isPlainObject(input)) throw schemaViolation({ '@entity': ['expected an input table'] })
+    // Oversized fields are refused before the input is copied or walked (bounded work per body).
+    const oversized = earlyBounds(this.schema.fields, input)
+    if (oversized) throw schemaViolation(oversized)
     await this.checkWorkspace(db, ws)
     const data: Row = { ...input }
     // An option of ttl entities, not a field; elsewhere it is an unknown field.

@@ -4,6 +4,9 @@ import type { TagRow, TagsOptions } from '../entities-types.ts'
 import { checkSize, decodeOffset, encodeOffset } from './pagination.ts'
 import { expired } from './ttl.ts'
 
+/** 4 parameters a row. */
+const TAG_ROWS_PER_INSERT = 200
+
 /** Keeps the `tags` table (one row per entity and tag) in step with an entity's `tags`. */
 export async function writeTags(
   db: Db,
@@ -11,11 +14,14 @@ export async function writeTags(
 ): Promise<void> {
   await db.deleteFrom('tags').where('entity_id', '=', entity.id).execute()
   const tags = Array.isArray(entity.tags) ? (entity.tags as string[]) : []
-  if (tags.length === 0) return
-  await db
-    .insertInto('tags')
-    .values(tags.map((tag) => ({ entity_id: entity.id, entity_name: entity.name, ws_id: entity.ws, tag })))
-    .execute()
+  // In slices, so no statement passes SQLite's bound parameters limit (999 on older builds).
+  for (let at = 0; at < tags.length; at += TAG_ROWS_PER_INSERT) {
+    const slice = tags.slice(at, at + TAG_ROWS_PER_INSERT)
+    await db
+      .insertInto('tags')
+      .values(slice.map((tag) => ({ entity_id: entity.id, entity_name: entity.name, ws_id: entity.ws, tag })))
+      .execute()
+  }
 }
 
 export async function deleteTags(db: Db, id: string): Promise<void> {

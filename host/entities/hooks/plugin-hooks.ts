@@ -2,6 +2,7 @@ import type { EntityHooks } from '../dao/hooks.ts'
 import type { PluginRegistry } from '../entities-types.ts'
 import type { FieldError, FieldErrorMap } from '../validate/field-errors.ts'
 import { isPlainObject } from '../validate/field-list.ts'
+import { oversizedArrays } from '../validate/oversized-arrays.ts'
 
 /**
  * Plugins are Kong's subschema entity keyed by `name`: an unknown name stops validation with
@@ -18,8 +19,12 @@ export function pluginHooks(plugins: PluginRegistry): EntityHooks {
         return { name: `plugin '${name}' not enabled; add it to the 'plugins' configuration property` }
       }
       const config = entity.config ?? {}
+      const oversized = isPlainObject(config) ? oversizedArrays(config) : null
       if (!isPlainObject(config)) {
         errors.config = 'expected a record'
+      } else if (oversized !== null) {
+        // Refused before the plugin's schema runs, so its cost stays bounded (see oversized-arrays.ts).
+        errors.config = oversized
       } else {
         const result = plugins.validateConfig(name, config)
         if (result.ok) entity.config = result.config

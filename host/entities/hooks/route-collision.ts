@@ -32,10 +32,16 @@ type Route = {
   headers: Record<string, string[]> | null
 }
 
-interface Probe {
-  method: string | null
-  host: string | null
-  path: string
+/**
+ * The probes of a route, one list per dimension. A probe is one method, one host and one path with
+ * the route's headers; since each part of a match looks at one dimension only, "some probe matches"
+ * is "some method, some host and some path match": checked per dimension, so the cost grows with
+ * the sum of the lists, not their product (1,000 each would be 10^9 probes).
+ */
+interface Probes {
+  methods: (string | null)[]
+  hosts: (string | null)[]
+  paths: string[]
   headers: Record<string, string[]>
 }
 
@@ -46,19 +52,18 @@ const concreteHost = (host: string) => host.toLowerCase().replace('*', 'isogate-
 const literalPrefix = (path: string) =>
   path.startsWith('~') ? (/^[^\\^$.|?*+()[\]{}]*/.exec(path.slice(1))?.[0] ?? '/') : path
 
-function probesOf(route: Route): Probe[] {
-  const methods = route.methods?.length ? route.methods : [null]
-  const hosts = route.hosts?.length ? route.hosts.map(concreteHost) : [null]
-  const paths = route.paths?.length ? route.paths.map(literalPrefix) : ['/']
-  const headers = Object.fromEntries(
-    Object.entries(route.headers ?? {}).map(([name, values]) => [
-      name.toLowerCase(),
-      values.map((v) => v.toLowerCase()),
-    ]),
-  )
-  return methods.flatMap((method) =>
-    hosts.flatMap((host) => paths.map((path) => ({ method, host, path, headers }))),
-  )
+function probesOf(route: Route): Probes {
+  return {
+    methods: route.methods?.length ? route.methods : [null],
+    hosts: route.hosts?.length ? route.hosts.map(concreteHost) : [null],
+    paths: route.paths?.length ? route.paths.map(literalPrefix) : ['/'],
+    headers: Object.fromEntries(
+      Object.entries(route.headers ?? {}).map(([name, values]) => [
+        name.toLowerCase(),
+        values.map((v) => v.toLowerCase()),
+      ]),
+    ),
+  }
 }
 
 function hostMatches(pattern: string, host: string): boolean {
@@ -68,29 +73,54 @@ function hostMatches(pattern: string, host: string): boolean {
   return wanted === host
 }
 
-function pathMatches(pattern: string, path: string): boolean {
-  if (!pattern.startsWith('~')) return path.startsWith(pattern)
+/** A path pattern as a test, its regex compiled once per check rather than once per probe path. */
+function pathTest(pattern: string): (path: string) => boolean {
+  if (!pattern.startsWith('~')) return (path) => path.startsWith(pattern)
   try {
-    return new RegExp(`^(?:${pattern.slice(1)})`).test(path)
+    const regex = new RegExp(`^(?:${pattern.slice(1)})`)
+    return (path) => regex.test(path)
   } catch {
-    return false
+    return () => false
   }
 }
 
-function matches(route: Route, probe: Probe): boolean {
-  if (
-    route.hosts?.length &&
-    (probe.host === null || !route.hosts.some((host) => hostMatches(host, probe.host as string)))
-  ) {
-    return false
+function hostsMatch(route: Route, hosts: (string | null)[]): boolean {
+  if (!route.hosts?.length) return true
+  const exact = new Set<string>()
+  const wildcards: string[] = []
+  for (const host of route.hosts) {
+    if (host.startsWith('*.') || host.endsWith('.*')) wildcards.push(host)
+    else exact.add(host.toLowerCase())
   }
-  if (route.paths?.length && !route.paths.some((path) => pathMatches(path, probe.path))) return false
-  if (route.methods?.length && probe.method !== null && !route.methods.includes(probe.method)) return false
+  return hosts.some(
+    (host) => host !== null && (exact.has(host) || wildcards.some((pattern) => hostMatches(pattern, host))),
+  )
+}
+
+function pathsMatch(route: Route, paths: string[]): boolean {
+  if (!route.paths?.length) return true
+  const tests = route.paths.map(pathTest)
+  return paths.some((path) => tests.some((test) => test(path)))
+}
+
+function methodsMatch(route: Route, methods: (string | null)[]): boolean {
+  if (!route.methods?.length) return true
+  const allowed = new Set(route.methods)
+  return methods.some((method) => method === null || allowed.has(method))
+}
+
+function headersMatch(route: Route, headers: Record<string, string[]>): boolean {
   return Object.entries(route.headers ?? {}).every(([name, values]) => {
-    const given = probe.headers[name.toLowerCase()]
+    const given = headers[name.toLowerCase()]
     return given?.some((value) => values.some((wanted) => wanted.toLowerCase() === value)) ?? false
   })
 }
+
+const matches = (route: Route, probes: Probes): boolean =>
+  headersMatch(route, probes.headers) &&
+  methodsMatch(route, probes.methods) &&
+  hostsMatch(route, probes.hosts) &&
+  pathsMatch(route, probes.paths)
 
 export async function checkRouteCollision(db: Db, ws: string, route: Route): Promise<void> {
   if (!isHttp(route)) return
@@ -102,9 +132,8 @@ export async function checkRouteCollision(db: Db, ws: string, route: Route): Pro
     .execute()
   const others = rows.map((row) => fromColumns<Route>(routesSchema, row)).filter(isHttp)
   if (others.length === 0) return
-  for (const probe of probesOf(route)) {
-    if (others.some((other) => matches(other, probe))) {
-      throw new GatewayError('UNIQUE_VIOLATION', 'API route collides with an existing API')
-    }
+  const probes = probesOf(route)
+  if (others.some((other) => matches(other, probes))) {
+    throw new GatewayError('UNIQUE_VIOLATION', 'API route collides with an existing API')
   }
 }

@@ -89,7 +89,8 @@ export const hosts = (): FieldSchema => ({
   type: 'array',
   elements: {
     type: 'string',
-    match_all: [{ pattern: '^[^*]*\\*?[^*]*$', err: 'invalid wildcard: must have at most one wildcard' }],
+    // Kong's `^[^*]*%*?[^*]*$`, written so a backtracking engine stays linear on a long host.
+    match_all: [{ pattern: '^[^*]*(?:\\*[^*]*)?$', err: 'invalid wildcard: must have at most one wildcard' }],
     match_any: {
       patterns: ['^\\*\\.', '\\.\\*$', '^[^*]*$'],
       err: 'invalid wildcard: must be placed at leftmost or rightmost label',

@@ -28,8 +28,8 @@ function adjust(field: FieldSchema, value: unknown, context: WriteContext, now: 
     }
   } else if (Array.isArray(value)) {
     let list: unknown[] = value
-    // Sets keep the first occurrence of each element, as Kong's make_set does.
-    if (field.type === 'set') list = list.filter((element, index) => list.indexOf(element) === index)
+    // Sets keep the first occurrence of each element, as Kong's make_set does (by identity: records stay).
+    if (field.type === 'set') list = [...new Set(list)]
     const elements = field.elements
     if (elements?.type === 'record') list = list.map((element) => adjust(elements, element, context, now))
     value = list

@@ -3,6 +3,13 @@ import type { FieldError, FieldErrorMap } from './field-errors.ts'
 import { isPlainObject } from './field-list.ts'
 import { validateRecord } from './record.ts'
 
+/**
+ * Elements an array, set or map of an entity may hold (Kong has no cap; one keeps every later step
+ * of a write, and the `tags` rows it becomes, bounded). Checked before the elements are.
+ */
+export const MAX_ELEMENTS = 1000
+const tooMany = `length must be at most ${MAX_ELEMENTS}`
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 export function isUuid(value: unknown): value is string {
@@ -94,9 +101,11 @@ function validateType(field: FieldSchema, value: unknown): FieldError | null {
     case 'array':
     case 'set':
       if (!Array.isArray(value)) return field.type === 'array' ? 'expected an array' : 'expected a set'
+      if (value.length > MAX_ELEMENTS) return tooMany
       return validateElements(field, value)
     case 'map': {
       if (!isPlainObject(value)) return 'expected a map'
+      if (Object.keys(value).length > MAX_ELEMENTS) return tooMany
       const keys: FieldSchema = { ...(field.keys as FieldSchema), required: true }
       const values: FieldSchema = { ...(field.values as FieldSchema), required: true }
       for (const [key, entry] of Object.entries(value)) {

@@ -1,0 +1,2 @@
+export type { HostAnswer } from './messages.ts'
+export { PluginHost } from './plugin-host.ts'

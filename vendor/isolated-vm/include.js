@@ -1,0 +1,3 @@
+'use strict';
+const path = require('path');
+console.log(path.join(__dirname, 'src'));
