@@ -37,6 +37,23 @@ export const PHASE_NAMES: readonly PhaseName[] = [
 ]
 
 /** Phases that run for one request, in order. */
+/**
+ * Framing and hop-by-hop headers: the gateway frames every message itself, so no plugin may set
+ * one on a response or an upstream request (a forged one could desynchronise a kept-alive
+ * connection). Lower case.
+ */
+export const FRAMING_HEADERS: readonly string[] = [
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'content-length',
+  'upgrade',
+  'expect',
+  'te',
+  'trailer',
+  'proxy-connection',
+]
+
 export const REQUEST_PHASES = ['rewrite', 'access', 'response', 'headerFilter', 'bodyFilter', 'log'] as const
 export type RequestPhase = (typeof REQUEST_PHASES)[number]
 

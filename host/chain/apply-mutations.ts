@@ -1,4 +1,4 @@
-import type { Headers, Mutation } from '../../runtime/protocol.ts'
+import { FRAMING_HEADERS, type Headers, type Mutation } from '../../runtime/protocol.ts'
 import { ipHost, parseIp } from '../egress/index.ts'
 import type { RequestModel } from './request-model.ts'
 
@@ -14,18 +14,8 @@ export class MutationRefused extends Error {
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 const BAD_VALUE = /[\r\n\0]/
-/** Framing and hop-by-hop headers the gateway owns: plugins may not forge framing. */
-const FRAMING = new Set([
-  'connection',
-  'keep-alive',
-  'transfer-encoding',
-  'content-length',
-  'upgrade',
-  'expect',
-  'te',
-  'trailer',
-  'proxy-connection',
-])
+/** Plugins may not forge framing (the prelude ignores such a setter; an answer carrying one is refused). */
+const FRAMING = new Set(FRAMING_HEADERS)
 
 function headerName(name: string): string {
   if (!TOKEN.test(name))

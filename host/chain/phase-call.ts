@@ -2,8 +2,8 @@ import {
   type IoHandler,
   type IsolateHandle,
   type IsolateLease,
-  isBridgeViolation,
   isIsolateError,
+  isQuota,
   mapStack,
   runPhase,
 } from '../../runtime/isolate/index.ts'
@@ -56,17 +56,6 @@ export interface IsolateSession {
 
 const LIMITS = new Set(['cpu_limit', 'wall_limit', 'memory_limit'])
 /** Bridge rules that are quotas (SPEC §5: a limit → 503); every other broken rule is a bad message (500). */
-const QUOTAS = new Set([
-  'result_size',
-  'mutation_count',
-  'header_count',
-  'header_size',
-  'body_size',
-  'log_count',
-  'log_size',
-  'text_size',
-  'crossing_count',
-])
 
 /**
  * One phase call into one isolate for `entries` (one plugin in `isolation = plugin`, a run of the
@@ -141,7 +130,7 @@ export async function callIsolate(
         ? 'exception'
         : 'bridge_violation'
     logFailure(options, model, { plugin, phase, reason, detail: error.message })
-    const quota = isBridgeViolation(error) && QUOTAS.has(error.rule)
+    const quota = isQuota(error)
     return { reason, plugin, phase, status: LIMITS.has(error.code) || quota ? 503 : 500 }
   }
   const failure = applyResult(model, phase, result, options, entries)

@@ -1,11 +1,10 @@
 import {
-  type BridgeRule,
   type CrossingWatchdog,
   createPluginIsolate,
   IsolatePool,
-  isBridgeViolation,
   isIsolateError,
   isLimitExceeded,
+  isQuota,
   mapStack,
   type PluginIsolate,
   runPhase,
@@ -16,17 +15,6 @@ import { performCrypto } from '../chain/index.ts'
 import type { HostAnswer, HostFailure, HostInit } from './messages.ts'
 
 /** Broken bridge rules that are quotas: a limit (503), as on the proxy (host/chain phase-call.ts). */
-const QUOTAS = new Set<BridgeRule>([
-  'result_size',
-  'mutation_count',
-  'header_count',
-  'header_size',
-  'body_size',
-  'log_count',
-  'log_size',
-  'text_size',
-  'crossing_count',
-])
 /** kong.log text one call may send back to the supervisor's log. */
 const MAX_LOG_CHARS = 64 * 1024
 
@@ -122,7 +110,7 @@ export class ApiRunner {
       })
     }
     const stack = error.stack && error.plugin === plugin ? mapStack(error.stack, this.bundles(plugin)) : null
-    const limit = isLimitExceeded(error) || (isBridgeViolation(error) && QUOTAS.has(error.rule))
+    const limit = isLimitExceeded(error) || isQuota(error)
     return failed(limit ? 503 : 500, {
       reason: error.code,
       detail: error.message,

@@ -68,3 +68,20 @@ export function isBridgeViolation(value: unknown): value is BridgeViolation {
     typeof (value as { rule?: unknown }).rule === 'string'
   )
 }
+
+/** Rules that are quotas (SPEC §5: a limit, 503); every other broken rule is a bad message (500). */
+const QUOTA_RULES: ReadonlySet<BridgeRule> = new Set<BridgeRule>([
+  'result_size',
+  'mutation_count',
+  'header_count',
+  'header_size',
+  'body_size',
+  'log_count',
+  'log_size',
+  'text_size',
+  'crossing_count',
+])
+
+export function isQuota(error: unknown): error is BridgeViolation {
+  return isBridgeViolation(error) && QUOTA_RULES.has(error.rule)
+}

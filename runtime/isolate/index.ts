@@ -1,5 +1,5 @@
 export { BRIDGE_LIMITS } from './bridge-limits.ts'
-export { type BridgeRule, BridgeViolation, isBridgeViolation } from './bridge-violation.ts'
+export { type BridgeRule, BridgeViolation, isBridgeViolation, isQuota } from './bridge-violation.ts'
 export { createPluginIsolate, type PluginIsolateOptions } from './create-plugin-isolate.ts'
 export { bundleFilename, HARDEN_SOURCE } from './gate-source.ts'
 export { IoRefused } from './io-refused.ts'

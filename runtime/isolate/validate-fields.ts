@@ -1,3 +1,4 @@
+import { FRAMING_HEADERS } from '../protocol.ts'
 import { BRIDGE_LIMITS } from './bridge-limits.ts'
 import { type BridgeRule, BridgeViolation } from './bridge-violation.ts'
 
@@ -50,17 +51,7 @@ export function status(value: unknown, where: string): number {
 }
 
 /** Framing and hop-by-hop headers: the gateway frames every message itself; the prelude never sends them. */
-const FRAMING: ReadonlySet<string> = new Set([
-  'connection',
-  'keep-alive',
-  'transfer-encoding',
-  'content-length',
-  'upgrade',
-  'expect',
-  'te',
-  'trailer',
-  'proxy-connection',
-])
+const FRAMING: ReadonlySet<string> = new Set(FRAMING_HEADERS)
 
 /** A header name a plugin may set (or add): a token, and none of FRAMING (`_` counts as `-`). */
 export function settableName(value: unknown, where: string): string {

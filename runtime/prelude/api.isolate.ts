@@ -6,6 +6,7 @@
 import type { ApiRequest, PhaseResult } from '../protocol.ts'
 import { PdkError } from './errors.isolate.ts'
 import { NumberIsInteger, own, record } from './intrinsics.isolate.ts'
+import { CAPS } from './quota.isolate.ts'
 import type { PluginEntry } from './registry.isolate.ts'
 import { toPlain, writeJson } from './values.isolate.ts'
 
@@ -41,7 +42,11 @@ export function apiArgument(api: ApiRequest): object {
 
 /** `{ status, body }` → the exit the host answers with; anything else is the handler's error. */
 export function apiAnswer(value: unknown): NonNullable<PhaseResult['exit']> | PdkError {
-  const plain = toPlain(value, 'api.ts handler', false, 'its answer')
+  // Past the body cap the call's answer is a quota (503), as for an oversized exit on the proxy.
+  const plain = toPlain(value, 'api.ts handler', false, 'its answer', CAPS.bodyChars, {
+    rule: 'body_size',
+    where: 'its answer',
+  })
   const status = own(plain as object, 'status') ?? 200
   if (plain === null || typeof plain !== 'object' || typeof status !== 'number' || !NumberIsInteger(status)) {
     return new PdkError('api.ts handlers return { status, body } (status an integer)')

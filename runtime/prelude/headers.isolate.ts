@@ -1,5 +1,5 @@
 /** Header lookups and checks with Kong's messages (kong/pdk/private/checks.lua). */
-import type { Headers } from '../protocol.ts'
+import { FRAMING_HEADERS, type Headers } from '../protocol.ts'
 import { misuse } from './errors.isolate.ts'
 import {
   ArrayIsArray,
@@ -22,17 +22,7 @@ import { cloneData, toPlain } from './values.isolate.ts'
  * one could desynchronise a kept-alive connection. Setting one is ignored with a warning (as Kong
  * does for Transfer-Encoding); the host refuses them in any mutation or exit it receives.
  */
-const FRAMING: readonly string[] = [
-  'connection',
-  'keep-alive',
-  'transfer-encoding',
-  'content-length',
-  'upgrade',
-  'expect',
-  'te',
-  'trailer',
-  'proxy-connection',
-]
+const FRAMING = FRAMING_HEADERS
 
 export function isFraming(name: string): boolean {
   const key = headerKey(name)

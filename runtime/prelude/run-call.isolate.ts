@@ -23,6 +23,7 @@ import {
 import { cancelIo, deliverIo, ioWaitingTotal } from './io.isolate.ts'
 import { kongFor } from './kong.isolate.ts'
 import { callChanged, onAdvance } from './late-answer.isolate.ts'
+import { setRunning } from './quota.isolate.ts'
 import { findPlugin } from './registry.isolate.ts'
 import { forgetRequest, type RequestRecord } from './request-record.isolate.ts'
 import { type Plain, thrownInfo, toPlain, writeJson } from './values.isolate.ts'
@@ -200,6 +201,8 @@ function finishFrame(frame: Frame, status: PluginOutcome['status'], error: unkno
   // An api.ts handler's answer is the call's exit; an answer of the wrong shape is its error.
   if (frame.phase === 'admin' && status === 'ok') {
     let answer: ReturnType<typeof apiAnswer>
+    // The answer is this call's to carry: an oversized one is its quota (503), not the handler's error.
+    setRunning(frame.call)
     try {
       answer = apiAnswer(value)
     } catch (refused) {
