@@ -2,6 +2,7 @@ import ivm from 'isolated-vm'
 import { LRUCache } from 'lru-cache'
 import { codeKey, seedCodeCache } from './code-cache.ts'
 import { crossSync } from './crossing.ts'
+import { HARDEN_SOURCE } from './gate-source.ts'
 import type { CrossingWatchdog } from './watchdog.ts'
 
 /**
@@ -91,10 +92,14 @@ async function warm(code: string, filename: string, options: WarmOptions): Promi
   try {
     // Asynchronous calls only before plugin code runs (they would run its queued tasks untimed).
     const context = await isolate.createContext()
+    // Plugin code runs here as in any plugin isolate: without WebAssembly (its memory escapes the
+    // heap limit) and Atomics.waitAsync (a pending one aborts the process when the isolate goes).
+    const harden = await isolate.compileScript(HARDEN_SOURCE, { filename: 'isogate-harden' })
     const bundle = await isolate.compileScript(code, { filename })
     const warmer = await isolate.compileScript(WARM_SOURCE, { filename: 'isogate-warm-up' })
     const step = (run: (timeout: number) => unknown) =>
       crossSync(isolate, options.timeoutMs, run, options.watchdog, `${options.label} (warm-up)`)
+    step((timeout) => harden.runSync(context, { timeout }))
     step((timeout) => bundle.runSync(context, { timeout }))
     try {
       step((timeout) => warmer.runSync(context, { timeout }))
