@@ -247,7 +247,7 @@ export const CONFIG_SCHEMA = {
     type: 'integer',
     default: '100000',
     description:
-      "Rows one plugin's kong.db entities may hold per workspace before plugin code's inserts get 400. Admin API writes are never refused, but their rows count.",
+      "Rows one plugin's kong.db entities may hold per workspace before inserts by its code on the proxy path get 400. Admin API writes (its api.ts handlers' included) are never refused, but their rows count.",
     parse: integer(0, 1_000_000_000),
   }),
   mem_cache_size: key({

@@ -25,8 +25,12 @@ const WRITES = new Set(['insert', 'update', 'upsert', 'delete'])
 export interface PluginDb {
   /** What kong.db shows each isolate (sent in its `init`). */
   readonly entities: EntityInfo[]
-  /** `args` = `[entity, method, ...methodArgs]` as the isolate sent them (untrusted). */
-  perform(ws: string, plugin: string, args: unknown[]): Promise<unknown>
+  /**
+   * `args` = `[entity, method, ...methodArgs]` as the isolate sent them (untrusted). `byOperator`:
+   * an api.ts handler serving an Admin API call, whose writes are the operator's (never refused
+   * by `plugin_db_max_rows`; the proxy path's are).
+   */
+  perform(ws: string, plugin: string, args: unknown[], byOperator?: boolean): Promise<unknown>
 }
 
 export interface PluginDbOptions {
@@ -72,7 +76,7 @@ export function createPluginDb(options: PluginDbOptions): PluginDb {
 
   return {
     entities: [...targets.values()].map((target) => target.info),
-    async perform(ws, plugin, args) {
+    async perform(ws, plugin, args, byOperator = false) {
       const [entity, method, ...rest] = args
       if (typeof entity !== 'string' || typeof method !== 'string')
         throw refused('expected an entity and a method')
@@ -90,7 +94,8 @@ export function createPluginDb(options: PluginDbOptions): PluginDb {
       }
       // Workers check this before sending; api.ts handlers reach here directly.
       checkRowSize(args)
-      const release = rows && (await adds(target, ws, method, rest)) ? await rows.reserve(ws, plugin) : null
+      const limited = rows !== undefined && !byOperator && (await adds(target, ws, method, rest))
+      const release = limited ? await rows.reserve(ws, plugin) : null
       try {
         const value = await run(target, ws, method, rest)
         if (WRITES.has(method)) await options.afterWrite?.()

@@ -4,7 +4,8 @@ import { entityRefused } from './db-limits.ts'
 /**
  * `plugin_db_max_rows`: rows one plugin's kong.db entities may hold in one workspace before plugin
  * code's writes are refused with Kong's 400. Every row counts (the operator's too), but only plugin
- * code is refused: Admin API writes never are. A running count per (entity, workspace), read once
+ * code on the proxy path is refused: Admin API writes never are, api.ts handlers' included (only an
+ * operator's Admin API call runs them). A running count per (entity, workspace), read once
  * by COUNT at first use and kept by the change events of every committed write (inserts, deletes,
  * TTL purges, cascades); inserts in flight are reserved, so concurrent ones cannot overshoot.
  */

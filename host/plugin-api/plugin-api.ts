@@ -55,7 +55,7 @@ export class PluginApi {
         cpuMs: options.cpuMs,
         wallMs: options.wallMs,
       },
-      db: (ws, plugin, args) => options.db.perform(ws, plugin, args),
+      db: (ws, plugin, args) => options.db.perform(ws, plugin, args, true),
       logger: options.logger,
     })
   }

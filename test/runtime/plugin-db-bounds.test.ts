@@ -78,4 +78,12 @@ describe('kong.db bounds', () => {
     const left = (await gw.admin('GET', '/hoard-items?size=100')).body.data.length
     expect((await call('fill', '10')).body.result).toEqual({ inserted: MAX_ROWS - left, error: rowLimit })
   })
+
+  it("never refuses an api.ts handler's writes: an operator's Admin API call runs it", async () => {
+    expect((await call('fill', '10')).body.result.error).toEqual(rowLimit)
+    const bulk = await gw.admin('POST', '/hoard-items/bulk/3')
+    expect(bulk).toMatchObject({ status: 201, body: { inserted: 3 } })
+    // Plugin code on the proxy path is still held at the limit.
+    expect((await call('fill', '1')).body.result).toEqual({ inserted: 0, error: rowLimit })
+  })
 })
