@@ -90,4 +90,30 @@ describe('quarantine across cluster workers', { timeout: 90_000 }, () => {
       expect(res.statusCode).toBe(200)
     }
   })
+
+  it('keeps the quarantine in a worker that replaces a dead one', async () => {
+    const pids = async () => {
+      const metrics = await (await fetch(`${node.statusUrl}/metrics`)).text()
+      return [...metrics.matchAll(/^isogate_plugin_isolate_build_milliseconds_count\{worker="(\d+)"\}/gm)]
+        .map((match) => Number(match[1]))
+        .sort()
+    }
+    const before = await pids()
+    expect(before).toHaveLength(2)
+    process.kill(before[0] as number, 'SIGKILL')
+    // Bounded poll: the supervisor notices the exit, pauses, and starts a new worker.
+    let after = before
+    for (let i = 0; i < 150; i++) {
+      after = await pids()
+      if (after.length === 2 && !after.includes(before[0] as number)) break
+      await sleep(200)
+    }
+    expect(after).toHaveLength(2)
+    expect(after).not.toContain(before[0])
+    const failures = lines('plugin failed', 'cpu_limit').length
+    // New connections spread over both workers, the new one included: none runs the plugin.
+    for (let i = 0; i < 16; i++) expect(await loop()).toBe(503)
+    expect(lines('plugin failed', 'cpu_limit')).toHaveLength(failures)
+    expect(await quarantined()).toMatchObject([{ workspace: 'default', plugin: 'hostile' }])
+  })
 })

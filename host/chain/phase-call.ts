@@ -55,7 +55,6 @@ export interface IsolateSession {
 }
 
 const LIMITS = new Set(['cpu_limit', 'wall_limit', 'memory_limit'])
-/** Bridge rules that are quotas (SPEC §5: a limit → 503); every other broken rule is a bad message (500). */
 
 /**
  * One phase call into one isolate for `entries` (one plugin in `isolation = plugin`, a run of the

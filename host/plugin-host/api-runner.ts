@@ -14,7 +14,6 @@ import type { ApiRequest, IoRequest, PhaseCall } from '../../runtime/protocol.ts
 import { performCrypto } from '../chain/index.ts'
 import type { HostAnswer, HostFailure, HostInit } from './messages.ts'
 
-/** Broken bridge rules that are quotas: a limit (503), as on the proxy (host/chain phase-call.ts). */
 /** kong.log text one call may send back to the supervisor's log. */
 const MAX_LOG_CHARS = 64 * 1024
 
