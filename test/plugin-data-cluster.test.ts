@@ -37,10 +37,7 @@ describe('plugin data across cluster workers', { timeout: 90_000 }, () => {
     expect((await admin('POST', '/routes/ledger/plugins', { name: 'ledger' })).status).toBe(201)
   })
   afterAll(async () => {
-    if (node) {
-      node.child.kill('SIGTERM')
-      await node.exited
-    }
+    await node?.stop()
     rmSync(prefix, { recursive: true, force: true })
   })
 

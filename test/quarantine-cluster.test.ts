@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { request } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type EchoServer, startEchoServer } from '../host/echo/index.ts'
-import { type CliNode, FIXTURE_PLUGINS, startCliNode } from './helpers/index.ts'
+import { type CliNode, FIXTURE_PLUGINS, startCliNode, workerPids } from './helpers/index.ts'
 
 const json = { 'content-type': 'application/json' }
 
@@ -60,10 +60,7 @@ describe('quarantine across cluster workers', { timeout: 90_000 }, () => {
     ).toBe(201)
   }, 90_000)
   afterAll(async () => {
-    if (node) {
-      node.child.kill('SIGTERM')
-      await node.exited
-    }
+    await node?.stop()
     rmSync(prefix, { recursive: true, force: true })
     await upstream?.close()
   })
@@ -92,19 +89,13 @@ describe('quarantine across cluster workers', { timeout: 90_000 }, () => {
   })
 
   it('keeps the quarantine in a worker that replaces a dead one', async () => {
-    const pids = async () => {
-      const metrics = await (await fetch(`${node.statusUrl}/metrics`)).text()
-      return [...metrics.matchAll(/^isogate_plugin_isolate_build_milliseconds_count\{worker="(\d+)"\}/gm)]
-        .map((match) => Number(match[1]))
-        .sort()
-    }
-    const before = await pids()
+    const before = await workerPids(node.statusUrl)
     expect(before).toHaveLength(2)
     process.kill(before[0] as number, 'SIGKILL')
     // Bounded poll: the supervisor notices the exit, pauses, and starts a new worker.
     let after = before
     for (let i = 0; i < 150; i++) {
-      after = await pids()
+      after = await workerPids(node.statusUrl)
       if (after.length === 2 && !after.includes(before[0] as number)) break
       await sleep(200)
     }

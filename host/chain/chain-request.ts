@@ -231,11 +231,12 @@ export class ChainRequest implements PluginRequest {
     chunk?: { data: string; eof: boolean },
   ): Promise<PhaseFailure | null> {
     if (this.stopped.size > 0) group = group.filter((entry) => !this.stopped.has(entry.plugin.name))
-    const { state } = this.model
-    const request = { ws: this.chain.wsId, workspace: state.workspace.name, id: state.id }
-    const held = holdBack(this.runtime.options.quarantine, this.runtime.options.logger, request, phase, group)
-    if ('failure' in held) return held.failure
-    group = held.group
+    const { quarantine, logger } = this.runtime.options
+    if (quarantine?.holdsAny) {
+      const held = holdBack(quarantine, logger, this.requestIds(), phase, group)
+      if ('failure' in held) return held.failure
+      group = held.group
+    }
     if (group.length === 0 || this.shed) return null
     const first = group[0] as ChainEntry
     // Fair share between workspaces (WorkspaceScheduler): from the granted turn to the crossing
@@ -276,8 +277,7 @@ export class ChainRequest implements PluginRequest {
       configNames,
       scheduler,
     })
-    if (failure !== null)
-      this.runtime.options.quarantine?.strike(request.ws, request.workspace, failure, group)
+    if (failure !== null) quarantine?.strike(this.chain.wsId, this.model.state.workspace.name, failure, group)
     // Anything but a plugin exception disposed the isolate: later phases must not use the dead lease.
     if (failure !== null && session.lease.isolate.disposed) {
       session.lease.release()
@@ -286,6 +286,11 @@ export class ChainRequest implements PluginRequest {
       if (failure.status === 503) for (const entry of group) this.stopped.add(entry.plugin.name)
     }
     return failure
+  }
+
+  private requestIds(): { ws: string; workspace: string; id: string } {
+    const { state } = this.model
+    return { ws: this.chain.wsId, workspace: state.workspace.name, id: state.id }
   }
 
   private async perform(request: IoRequest, group: readonly ChainEntry[]): Promise<unknown> {

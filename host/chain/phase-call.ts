@@ -140,8 +140,20 @@ export async function callIsolate(
   return failure
 }
 
+/** Each isolate's charged view, made once: an isolate belongs to one workspace of one worker. */
+const charged = new WeakMap<IsolateHandle, IsolateHandle>()
+
 /** The isolate as runPhase uses it, each crossing's CPU charged to the workspace's share. */
 function chargedTo(scheduler: WorkspaceScheduler, wsId: string, isolate: IsolateHandle): IsolateHandle {
+  let view = charged.get(isolate)
+  if (view === undefined) {
+    view = chargingView(scheduler, wsId, isolate)
+    charged.set(isolate, view)
+  }
+  return view
+}
+
+function chargingView(scheduler: WorkspaceScheduler, wsId: string, isolate: IsolateHandle): IsolateHandle {
   return {
     dispatch(message, timeoutMs) {
       const before = isolate.cpuTimeMs()

@@ -51,6 +51,11 @@ export class PluginQuarantine {
     for (const id of this.lines.keys()) if (!this.held.has(id)) this.lines.delete(id)
   }
 
+  /** Whether any quarantine was sent: when none was, calls skip the per-entry check. */
+  get holdsAny(): boolean {
+    return this.held.size > 0
+  }
+
   /** The quarantine holding this code of `plugin` in `ws` now, or null. */
   holding(ws: string, plugin: string, hash: string, now = Date.now()): QuarantineEntry | null {
     const entry = this.held.get(heldId(ws, plugin))
@@ -84,18 +89,17 @@ export class PluginQuarantine {
 }
 
 /**
- * Before a call: a quarantined plugin's code does not run. In rewrite and access the request fails
+ * Before a call (when the worker holds any quarantine): a quarantined plugin's code does not run. In rewrite and access the request fails
  * closed (503: it would have run and may be the one guarding the route); in later phases its
  * calls are skipped. Returns the failure, or the entries still to call.
  */
 export function holdBack(
-  quarantine: PluginQuarantine | undefined,
+  quarantine: PluginQuarantine,
   logger: Logger,
   request: { ws: string; workspace: string; id: string },
   phase: PhaseName,
   group: readonly ChainEntry[],
 ): { failure: PhaseFailure } | { group: readonly ChainEntry[] } {
-  if (quarantine === undefined) return { group }
   const now = Date.now()
   const held = group.flatMap((entry) => {
     const hold = quarantine.holding(request.ws, entry.plugin.name, entry.plugin.bundle.hash, now)

@@ -1,30 +1,19 @@
-import { spawn } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
+import { runChildFixture } from './run-child.fixture.ts'
 
-const CHILD = fileURLToPath(new URL('./thrown-values-child.fixture.ts', import.meta.url))
-const ROOT = fileURLToPath(new URL('../..', import.meta.url))
-
-/** Runs the child fixture; kills it if it outlives 20 s (a hang is the failure this test is about). */
-function runChild(): Promise<{ signal: string | null; lines: Record<string, unknown>[]; done: boolean }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--no-node-snapshot', '--import', 'tsx', CHILD], { cwd: ROOT })
-    let stdout = ''
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString()
-    })
-    const guard = setTimeout(() => child.kill('SIGKILL'), 20_000)
-    child.on('error', reject)
-    child.on('close', (_code, signal) => {
-      clearTimeout(guard)
-      const lines = stdout.split('\n').filter((line) => line.startsWith('{'))
-      resolve({
-        signal,
-        lines: lines.map((line) => JSON.parse(line) as Record<string, unknown>),
-        done: stdout.includes('done'),
-      })
-    })
-  })
+/** The child prints one JSON line per case, then `done`; a hang is the failure this is about. */
+async function runChild(): Promise<{
+  signal: string | null
+  lines: Record<string, unknown>[]
+  done: boolean
+}> {
+  const { signal, stdout } = await runChildFixture('thrown-values-child.fixture.ts')
+  const lines = stdout.split('\n').filter((line) => line.startsWith('{'))
+  return {
+    signal,
+    lines: lines.map((line) => JSON.parse(line) as Record<string, unknown>),
+    done: stdout.includes('done'),
+  }
 }
 
 /**

@@ -16,6 +16,15 @@ export interface CliNode {
   /** The supervisor's pid, from the pid file. */
   pid(): number
   exited: Promise<number | null>
+  /** SIGTERM, then waits for the node to exit. */
+  stop(): Promise<void>
+}
+
+/** The pids of a node's proxy workers, as `/metrics` names them (one per worker). */
+export async function workerPids(statusUrl: string): Promise<number[]> {
+  const metrics = await (await fetch(`${statusUrl}/metrics`)).text()
+  const pids = [...metrics.matchAll(/^isogate_plugin_isolate_build_milliseconds_count\{worker="(\d+)"\}/gm)]
+  return pids.map((match) => Number(match[1])).sort((a, b) => a - b)
 }
 
 /**
@@ -62,5 +71,9 @@ export async function startCliNode(prefix: string, extraEnv: NodeJS.ProcessEnv =
     output: () => output,
     pid: () => Number(readFileSync(join(prefix, 'isogate.pid'), 'utf8').trim()),
     exited,
+    async stop() {
+      child.kill('SIGTERM')
+      await exited
+    },
   }
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type EchoServer, startEchoServer } from '../../host/echo/index.ts'
-import { type CliNode, FIXTURE_PLUGINS, startCliNode } from '../helpers/index.ts'
+import { type CliNode, FIXTURE_PLUGINS, startCliNode, workerPids } from '../helpers/index.ts'
 
 const json = { 'content-type': 'application/json' }
 
@@ -33,11 +33,6 @@ describe('hostile values against a cluster worker', { timeout: 120_000 }, () => 
       body: body === undefined ? undefined : JSON.stringify(body),
     })
   /** Pids of the workers that built a plugin isolate (from /metrics; one worker here). */
-  const workerPids = async () => {
-    const metrics = await (await fetch(`${node.statusUrl}/metrics`)).text()
-    const pids = [...metrics.matchAll(/^isogate_plugin_isolate_build_milliseconds_count\{worker="(\d+)"\}/gm)]
-    return pids.map((match) => Number(match[1]))
-  }
 
   beforeAll(async () => {
     upstream = await startEchoServer()
@@ -60,17 +55,14 @@ describe('hostile values against a cluster worker', { timeout: 120_000 }, () => 
     }
   })
   afterAll(async () => {
-    if (node) {
-      node.child.kill('SIGTERM')
-      await node.exited
-    }
+    await node?.stop()
     rmSync(prefix, { recursive: true, force: true })
     await upstream?.close()
   })
 
   it('answers each with its 5xx while the same worker keeps serving', async () => {
     expect((await fetch(`${node.proxyUrl}/ok`)).status).toBe(200)
-    const before = await workerPids()
+    const before = await workerPids(node.statusUrl)
     expect(before).toHaveLength(1)
     for (const [mode, status] of CASES) {
       const answer = await fetch(`${node.proxyUrl}/${mode}`)
@@ -78,7 +70,7 @@ describe('hostile values against a cluster worker', { timeout: 120_000 }, () => 
       expect(answer.status, mode).toBe(status)
       expect((await fetch(`${node.proxyUrl}/ok`)).status, `after ${mode}`).toBe(200)
     }
-    expect(await workerPids()).toEqual(before)
+    expect(await workerPids(node.statusUrl)).toEqual(before)
     expect(node.output()).not.toContain('watchdog fired')
     expect(node.output()).not.toContain('proxy worker died')
   })

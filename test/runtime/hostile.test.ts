@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type EchoServer, startEchoServer } from '../../host/echo/index.ts'
-import { FIXTURE_PLUGINS, startTestGateway, type TestGateway } from '../helpers/index.ts'
+import { FIXTURE_PLUGINS, startHostileGateway, startTestGateway, type TestGateway } from '../helpers/index.ts'
 
 /**
  * Hostile plugins through a real gateway: each misbehaviour gets its documented status and one
@@ -36,30 +36,9 @@ describe('hostile plugins', () => {
 
   beforeAll(async () => {
     upstream = await startEchoServer()
-    gw = await startTestGateway(
-      {
-        plugins: 'hostile,tagger',
-        plugin_paths: FIXTURE_PLUGINS,
-        plugin_cpu_ms: 50,
-        plugin_wall_ms: 1000,
-        isolate_memory_mb: 32,
-        // Every case here is one plugin failing on purpose: none may quarantine it (quarantine.test.ts).
-        plugin_strikes: 1_000_000,
-      },
-      { captureLogs: true },
-    )
-    const ok = (status: number) => expect(status).toBeLessThan(300)
-    ok((await gw.admin('POST', '/services', { name: 'svc', url: upstream.url })).status)
-    for (const mode of MODES) {
-      ok((await gw.admin('POST', '/services/svc/routes', { name: mode, paths: [`/${mode}`] })).status)
-      ok((await gw.admin('POST', `/routes/${mode}/plugins`, { name: 'hostile', config: { mode } })).status)
-    }
-    ok((await gw.admin('POST', '/services/svc/routes', { name: 'healthy', paths: ['/healthy'] })).status)
-    ok((await gw.admin('POST', '/workspaces', { name: 'other' })).status)
-    ok((await gw.admin('POST', '/other/services', { name: 'svc', url: upstream.url })).status)
-    ok((await gw.admin('POST', '/other/services/svc/routes', { paths: ['/other'] })).status)
-    ok((await gw.admin('POST', '/other/plugins', { name: 'tagger', config: { value: 'other' } })).status)
+    gw = await startHostileGateway(upstream, MODES)
   })
+
   afterAll(async () => {
     await gw?.stop()
     await upstream?.close()
