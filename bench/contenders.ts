@@ -1,3 +1,4 @@
+import { type CpuCounted, treeCpu } from './cpu-time.ts'
 import { launchIsogate } from './isogate-process.ts'
 import {
   adminPost,
@@ -6,10 +7,12 @@ import {
   configureKeyAuth,
   configurePlugins,
   measureColdStart,
+  NOOP_HOST,
   prepareColdStart,
+  prepareNoop,
 } from './plugin-figures.ts'
 import { firstJsonLine, spawnScript, stopProcess } from './processes.ts'
-import { MAX_STAMPS, stampNames } from './stamp-plugins.ts'
+import { MAX_STAMPS, NOOP, stampNames } from './stamp-plugins.ts'
 
 /** Something the load is driven against: its URL and the root of its process tree. */
 export interface Contender {
@@ -17,6 +20,8 @@ export interface Contender {
   url: string
   pid: number
   stop(): Promise<void>
+  /** Whose CPU its requests cost (isogate: its proxy worker). */
+  cpu: CpuCounted
   /** The gateway's status listener, where its phase-call metrics are scraped. */
   statusUrl?: string
   /** Times a plugin's cold start on this contender; run while nothing else loads the machine. */
@@ -28,7 +33,9 @@ export interface Contender {
 async function scriptContender(name: string, script: string, args: string[]): Promise<Contender> {
   const child = spawnScript(script, args)
   const { port } = await firstJsonLine<{ port: number }>(child)
-  return { name, url: `http://127.0.0.1:${port}`, pid: child.pid as number, stop: () => stopProcess(child) }
+  const pid = child.pid as number
+  const stop = () => stopProcess(child)
+  return { name, url: `http://127.0.0.1:${port}`, pid, stop, cpu: treeCpu(pid, 'its process') }
 }
 
 export const startUpstream = () => scriptContender('upstream alone', './upstream.ts', [])
@@ -77,7 +84,8 @@ export async function startIsogate(upstream: string, plugins?: BenchPlugins): Pr
   const { admin, url, stop } = gateway
   const statusUrl = gateway.statusUrl
   try {
-    const base = { url, pid: gateway.child.pid as number, stop }
+    const cpu = { of: 'worker', pids: gateway.workers }
+    const base = { url, pid: gateway.child.pid as number, stop, cpu }
     if (!isolation) return { name: 'isogate, no plugins', ...base }
     if (plugins === 'key-auth') {
       return {
@@ -106,13 +114,17 @@ export interface StampSeries {
   isolation: Isolation
   /** Adds stamps (global plugins) up to `count`, which is at least the last count asked for. */
   chainOf(count: number): Promise<Contender>
+  /** The same gateway's route that runs only the no-op plugin (workspace `noop`; statusUrl set). */
+  noop: Contender
   stop(): Promise<void>
 }
 
 /**
  * The plugin-count series runs on one gateway per isolation mode whose chain grows through the
  * Admin API (stamp-1 … stamp-N, `bench/stamp-plugins.ts`), so a point costs a configuration change
- * rather than a gateway start; every point is measured after its own warm-up.
+ * rather than a gateway start; every point is measured after its own warm-up. The gateway also
+ * holds the no-op plugin on a route of its own workspace (`noop`), where no stamp runs, and its
+ * status listener, for the phase calls of that plugin.
  */
 export async function startStampSeries(
   upstream: string,
@@ -123,11 +135,14 @@ export async function startStampSeries(
     upstream,
     {
       ISOGATE_ISOLATION: isolation,
-      ISOGATE_PLUGINS: stampNames(MAX_STAMPS).join(','),
+      ISOGATE_PLUGINS: [...stampNames(MAX_STAMPS), NOOP].join(','),
       ISOGATE_PLUGIN_PATHS: dir,
     },
-    false,
+    true,
+    (admin) => prepareNoop(admin, upstream, NOOP),
   )
+  const pid = gateway.child.pid as number
+  const cpu = { of: 'worker', pids: gateway.workers }
   let chained = 0
   return {
     isolation,
@@ -138,9 +153,19 @@ export async function startStampSeries(
       return {
         name: `isogate, ${count} plugins (isolation=${isolation})`,
         url: gateway.url,
-        pid: gateway.child.pid as number,
+        pid,
         stop: gateway.stop,
+        cpu,
       }
+    },
+    noop: {
+      name: `isogate, no-op plugin (isolation=${isolation})`,
+      url: gateway.url,
+      headers: { host: NOOP_HOST },
+      pid,
+      stop: gateway.stop,
+      cpu,
+      ...(gateway.statusUrl !== null ? { statusUrl: gateway.statusUrl } : {}),
     },
     stop: gateway.stop,
   }
@@ -165,6 +190,8 @@ export async function startInProcess(upstream: string): Promise<Contender> {
       headers: { ...BENCH_KEY },
       pid: child.pid as number,
       stop,
+      // The proxy, Admin API and status listener are one process (a child esbuild is not counted).
+      cpu: { of: 'its process', pids: () => [child.pid as number] },
       statusUrl: `http://127.0.0.1:${ports.statusPort}`,
       measureColdStart: () => measureColdStart(`http://127.0.0.1:${ports.adminPort}`, url),
     }

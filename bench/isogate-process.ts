@@ -6,7 +6,11 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
+import { treeProcessesRunning } from './cpu-time.ts'
 import { PortTaken, pickPort, stopProcess, withFreshPorts } from './processes.ts'
+
+/** What a proxy worker's command line names (the supervisor forks workers with this entry). */
+const WORKER_ENTRY = 'worker-main'
 
 const STOPPING = /^isogate: SIG[A-Z]+ received, finishing in-flight requests$/
 
@@ -18,6 +22,8 @@ export interface IsogateProcess {
   admin: string
   /** The status listener's origin, when `status` was asked for. */
   statusUrl: string | null
+  /** The pids of its proxy workers (the processes that run `host/gateway/worker-main`). */
+  workers(): number[]
   /** Stops it and removes its temporary prefix. */
   stop(): Promise<void>
 }
@@ -104,6 +110,11 @@ async function launchOnce(
     url: `http://127.0.0.1:${proxyPort}`,
     admin,
     statusUrl: options.status ? `http://127.0.0.1:${statusPort}` : null,
+    workers: () => {
+      const pids = treeProcessesRunning(child.pid as number, WORKER_ENTRY)
+      if (pids.length === 0) throw new Error(`no process running ${WORKER_ENTRY} under isogate`)
+      return pids
+    },
     stop,
   }
 }

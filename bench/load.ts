@@ -18,6 +18,7 @@ import { createInterface } from 'node:readline'
 import { setTimeout as sleep } from 'node:timers/promises'
 import autocannon from 'autocannon'
 import { Pool } from 'undici'
+import { type CpuSample, cpuSecondsBetween, sampleCpu } from './cpu-time.ts'
 
 interface Load {
   url: string
@@ -35,10 +36,16 @@ interface Noisy {
   headers: Record<string, string>
 }
 
+/** A paced run: `rate` req/s; `cpuPids`' CPU is read at the measured window's ends (see paced). */
+interface Paced {
+  rate: number
+  cpuPids?: number[]
+}
+
 /** At saturation: `connections` kept busy. At a rate: `rate` req/s over up to `connections`. */
 export type LoadCommand = (
   | { mode: 'saturate' }
-  | { mode: 'rate'; rate: number }
+  | ({ mode: 'rate' } & Paced)
   | { mode: 'beside'; rate: number; noisy: Noisy }
 ) &
   Load
@@ -89,7 +96,12 @@ async function saturate({ url, connections, seconds, headers, hosts }: Load) {
 const quantile = (sorted: number[], q: number) =>
   sorted.length ? (sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] as number) : 0
 
-async function paced({ url, rate, seconds, connections, headers = {} }: Load & { rate: number }) {
+/**
+ * The fixed-rate run. With `cpuPids`, their CPU is read here, where the schedule is known: when
+ * the first counted request leaves and once the last one answered, so the CPU per request covers
+ * the measured window only (not the warm-up's new connections).
+ */
+async function paced({ url, rate, seconds, connections, headers = {}, cpuPids }: Load & Paced) {
   const target = new URL(url)
   const pool = new Pool(target.origin, {
     connections,
@@ -103,7 +115,7 @@ async function paced({ url, rate, seconds, connections, headers = {} }: Load & {
   const maxInFlight = Math.max(connections, rate)
   const latencies: number[] = []
   const pending: Promise<void>[] = []
-  let [errors, non2xx, dropped, inFlight, lastDone] = [0, 0, 0, 0, 0]
+  let [errors, non2xx, dropped, droppedCounted, inFlight, lastDone] = [0, 0, 0, 0, 0, 0]
   const one = async (counted: boolean) => {
     inFlight++
     const sent = performance.now()
@@ -122,15 +134,19 @@ async function paced({ url, rate, seconds, connections, headers = {} }: Load & {
     inFlight--
     lastDone = performance.now()
   }
+  let cpuBefore: CpuSample | undefined
   const start = performance.now()
   for (let issued = 0; issued < total; await sleep(1)) {
     const due = Math.min(total, Math.floor(((performance.now() - start) * rate) / 1000) + 1)
     for (; issued < due; issued++) {
-      if (inFlight >= maxInFlight) dropped++
-      else pending.push(one(issued >= warm))
+      if (issued === warm && cpuPids) cpuBefore = sampleCpu(cpuPids)
+      if (inFlight < maxInFlight) pending.push(one(issued >= warm))
+      else if (issued >= warm) droppedCounted++
+      else dropped++
     }
   }
   await Promise.all(pending)
+  const cpuSeconds = cpuBefore && cpuPids ? cpuSecondsBetween(cpuBefore, sampleCpu(cpuPids)) : null
   await pool.close()
   latencies.sort((x, y) => x - y)
   const elapsed = Math.max(lastDone - start - (warm * 1000) / rate, 1) / 1000
@@ -142,7 +158,10 @@ async function paced({ url, rate, seconds, connections, headers = {} }: Load & {
     max: latencies.at(-1) ?? 0,
     errors,
     non2xx,
-    dropped,
+    dropped: dropped + droppedCounted,
+    /** Requests sent in the measured window (answered or failed), and the CPU it cost `cpuPids`. */
+    sent: total - warm - droppedCounted,
+    cpuSeconds,
   }
 }
 

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Contender } from './contenders.ts'
+import { treeCpu } from './cpu-time.ts'
 import { PortTaken, pickPort, stopProcess, withFreshPorts } from './processes.ts'
 
 export const NGINX = 'nginx reverse proxy'
@@ -87,5 +88,6 @@ async function startOnce(upstream: string): Promise<Contender> {
     }
     await sleep(100)
   }
-  return { name: NGINX, url, pid: child.pid as number, stop }
+  const pid = child.pid as number
+  return { name: NGINX, url, pid, stop, cpu: treeCpu(pid, 'master + worker') }
 }

@@ -95,6 +95,20 @@ export async function prepareColdStart(admin: string, upstream: string): Promise
   await adminPost(admin, '/cold-start/services/cold/routes', { name: 'cold', hosts: [COLD_HOST] })
 }
 
+/** The host a no-op plugin's route answers (its own workspace: no other plugin runs on it). */
+export const NOOP_HOST = 'noop.bench'
+
+/**
+ * A workspace `noop` whose one route (by NOOP_HOST) runs only `plugin`, a plugin that does
+ * nothing: its phase calls are a crossing's own price. Like prepareColdStart, before any catch-all.
+ */
+export async function prepareNoop(admin: string, upstream: string, plugin: string): Promise<void> {
+  await adminPost(admin, '/workspaces', { name: 'noop' })
+  await adminPost(admin, '/noop/services', { name: 'noop', url: upstream })
+  await adminPost(admin, '/noop/services/noop/routes', { name: 'noop', hosts: [NOOP_HOST] })
+  await adminPost(admin, '/noop/routes/noop/plugins', { name: plugin })
+}
+
 /**
  * Adds one plugin to the prepared workspace, then times its first requests. Isolates are built
  * when a snapshot is applied, not on the request path, so the first request pays only what is

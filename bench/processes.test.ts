@@ -1,6 +1,6 @@
 import { createServer } from 'node:net'
 import { describe, expect, it } from 'vitest'
-import { PortTaken, pickPort, withFreshPorts } from './processes.ts'
+import { atMost, PortTaken, pickPort, withFreshPorts } from './processes.ts'
 
 describe('pickPort', () => {
   it('hands out free loopback ports, each once per run', async () => {
@@ -49,5 +49,32 @@ describe('withFreshPorts', () => {
     }).catch((error: unknown) => error)
     expect((failed as Error).message).toBe('bad config')
     expect(starts).toBe(1)
+  })
+})
+
+describe('atMost', () => {
+  it('runs at most that many at a time, each in turn, a failure freeing its slot', async () => {
+    const limit = atMost(2)
+    let running = 0
+    let most = 0
+    const gates: (() => void)[] = []
+    const start = (fail: boolean) =>
+      limit(async () => {
+        running++
+        most = Math.max(most, running)
+        await new Promise<void>((resolve) => gates.push(resolve))
+        running--
+        if (fail) throw new Error('failed start')
+        return 'up'
+      })
+    const all = Promise.allSettled([start(true), start(false), start(false), start(false)])
+    // Let each started one reach its gate, then open the gates one at a time (bounded).
+    for (let round = 0; round < 20 && (gates.length > 0 || running > 0); round++) {
+      await new Promise((resolve) => setImmediate(resolve))
+      gates.shift()?.()
+    }
+    const outcomes = await all
+    expect(most).toBe(2)
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'fulfilled', 'fulfilled', 'fulfilled'])
   })
 })

@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { readdirSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { freePort } from '../test/helpers/index.ts'
+import { CLK_TCK, processTree } from './cpu-time.ts'
 
 const TSX = import.meta.resolve('tsx')
-const CLK_TCK = 100
 
 /** Runs a TypeScript file of this folder in its own node process. */
 export function spawnScript(
@@ -86,24 +86,6 @@ export function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTE
   })
 }
 
-/** A process and all its descendants (the gateway's supervisor and its workers). */
-function tree(root: number): number[] {
-  const parents = new Map<number, number[]>()
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
-      parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)])
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  const all = [root]
-  for (let i = 0; i < all.length; i++) all.push(...(parents.get(all[i] as number) ?? []))
-  return all
-}
-
 export interface Usage {
   /** User + system CPU seconds of the whole tree. */
   cpuSeconds: number
@@ -118,7 +100,7 @@ export function usage(root: number): Usage {
   let ticks = 0
   let peakKb = 0
   let rssKb = 0
-  for (const pid of tree(root)) {
+  for (const pid of processTree(root)) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
@@ -134,5 +116,26 @@ export function usage(root: number): Usage {
     cpuSeconds: ticks / CLK_TCK,
     peakRssMb: Math.round(peakKb / 1024),
     rssMb: Math.round(rssKb / 1024),
+  }
+}
+
+/**
+ * Runs what it is given at most `slots` at a time. Everything the bench starts at once loads node
+ * and tsx: on 2 cores, more at once only makes each slower, and a gateway whose worker takes more
+ * than 30 s to start (as on a machine busy with other work) fails.
+ */
+export function atMost(slots: number): <T>(start: () => Promise<T>) => Promise<T> {
+  let free = slots
+  const waiting: (() => void)[] = []
+  return async (start) => {
+    if (free > 0) free--
+    else await new Promise<void>((resolve) => waiting.push(resolve))
+    try {
+      return await start()
+    } finally {
+      const next = waiting.shift()
+      if (next) next()
+      else free++
+    }
   }
 }

@@ -20,13 +20,16 @@ import type { LoadCommand } from './load.ts'
 import { nginxVersion, startNginx } from './nginx.ts'
 import { measureNoisyNeighbour } from './noisy-neighbour.ts'
 import { type ColdStart, scrapePhaseCalls } from './plugin-figures.ts'
+import { measurePluginSeries, seriesSteps } from './plugin-series.ts'
 import { startPluginServerContender } from './plugin-server/index.ts'
-import { firstJsonLine, spawnScript, stopProcess, usage } from './processes.ts'
+import { atMost, firstJsonLine, spawnScript, stopProcess, usage } from './processes.ts'
 import {
   type BenchSettings,
+  cpuPerRequest,
   describeMachine,
   type FixedLoad,
   type IdleIsolates,
+  type NoopCrossing,
   type Row,
   type SeriesPoint,
   type SpreadPoint,
@@ -42,16 +45,18 @@ type SaturationLoad = Omit<Row, 'name' | 'cpuPer1k' | 'peakRssMb'>
 const flag = (name: string) => process.argv.includes(`--${name}`)
 const rateFlag = process.argv.indexOf('--rate')
 const mode: BenchSettings['mode'] = flag('tiny') ? 'tiny' : flag('quick') ? 'quick' : 'full'
-// --tiny is the harness test's: seconds matter, numbers do not.
+// --tiny is the harness test's: seconds matter, numbers do not. A short warm-up all the same: on
+// a busy machine a cold gateway's first requests could take the whole round, which then counts none.
 const presets = {
   tiny: {
     connections: 4,
-    warmup: 0,
+    warmup: 0.25,
     seconds: 0.5,
     rounds: 1,
     rate: 200,
     rateSeconds: 0.5,
     rateConnections: 8,
+    seriesRateSeconds: 0.5,
   },
   // A quick look (about a minute): short rounds, the series and micro figures at fewer points.
   quick: {
@@ -62,15 +67,18 @@ const presets = {
     rate: 2000,
     rateSeconds: 0.5,
     rateConnections: 64,
+    seriesRateSeconds: 0.5,
   },
+  // Issue 12's p99 figure is at 2,000 req/s over 30 s; the series' CPU points need less.
   full: {
     connections: 64,
     warmup: 3,
     seconds: 10,
     rounds: 3,
     rate: 2000,
-    rateSeconds: 10,
+    rateSeconds: 30,
     rateConnections: 64,
+    seriesRateSeconds: 5,
   },
 }
 const settings: BenchSettings = { mode, ...presets[mode] }
@@ -118,15 +126,23 @@ const saturate = (contender: Contender, seconds: number) =>
     ...headers(contender),
   })
 
-const paced = (contender: Contender) =>
+/** A fixed-rate run; the load generator reads the CPU of the contender's counted processes. */
+const paced = (contender: Contender, seconds = settings.rateSeconds) =>
   generator.run<FixedLoad>({
     mode: 'rate',
     url: contender.url,
     rate: settings.rate,
-    seconds: settings.rateSeconds,
+    seconds,
     connections: settings.rateConnections,
+    cpuPids: contender.cpu.pids(),
     ...headers(contender),
   })
+
+const pacedOutcome = (r: FixedLoad) => {
+  const cpu = cpuPerRequest(r)
+  const perRequest = cpu === null ? '' : `, ${cpu.toFixed(1)} µs CPU/req`
+  return `${Math.round(r.rps)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms${perRequest}`
+}
 
 /** `[3/18] round 2/3: isogate, no plugins ... 22840 req/s`, on stderr while the run goes. */
 let step = 0
@@ -156,13 +172,6 @@ async function measure(contender: Contender, round: number): Promise<Row> {
   )
 }
 
-/** Chain lengths of the plugin-count series in each mode (a full run: issue 5's 0, 1, 2, 5 and 10). */
-const SERIES_COUNTS: Record<BenchSettings['mode'], number[]> = {
-  tiny: [0, 2],
-  quick: [0, 1, 5],
-  full: [0, 1, 2, 5, 10],
-}
-
 /** How many idle isolates are measured in each mode (a full run: issue 5's 1, 100 and 1,000). */
 const IDLE_COUNTS: Record<BenchSettings['mode'], string> = {
   tiny: '1,10',
@@ -181,31 +190,49 @@ const nginx = nginxVersion()
 const stamps = writeStampPlugins()
 /** Everything started, stopped at the end whatever happens (in reverse). */
 const running: { stop(): Promise<void> }[] = []
-const tracked = <T extends { stop(): Promise<void> }>(start: Promise<T>): Promise<T> =>
-  start.then((started) => {
+/** A few starts at a time (see atMost); each tracked in `running` once started. */
+const limit = atMost(3)
+const tracked = <T extends { stop(): Promise<void> }>(start: () => Promise<T>): Promise<T> =>
+  limit(start).then((started) => {
     running.push(started)
     return started
   })
+/** Stops the load generator and everything started (once, whichever asks first). */
+let stopping: Promise<void> | undefined
+const stopAll = () => {
+  stopping ??= (async () => {
+    await generator.stop()
+    for (const started of running.reverse()) await started.stop()
+    rmSync(stamps, { recursive: true, force: true })
+  })()
+  return stopping
+}
+// Stopped from outside (the harness test giving up, a kill): no contender is left running.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void stopAll().finally(() => process.exit(1))
+  })
+}
 try {
-  const upstream = await tracked(startUpstream())
+  const upstream = await tracked(() => startUpstream())
   if (!nginx) process.stderr.write('bench: nginx is not on the PATH: skipped\n')
   const startedAt = performance.now()
   process.stderr.write('bench: starting the contenders ...')
-  // All at once (a start is mostly node and tsx loading), the series' two gateways with them.
+  // Together (a start is mostly node and tsx loading), the series' two gateways with them.
   const [contenders, seriesGateways] = await Promise.all([
     settleAll([
-      tracked(startBareProxy(upstream.url)),
-      ...(nginx ? [tracked(startNginx(upstream.url))] : []),
-      tracked(startIsogate(upstream.url)),
-      tracked(startIsogate(upstream.url, 'key-auth')),
-      tracked(startIsogate(upstream.url, 'plugin')),
-      tracked(startIsogate(upstream.url, 'workspace')),
-      tracked(startInProcess(upstream.url)),
-      tracked(startPluginServerContender(upstream.url)),
+      tracked(() => startBareProxy(upstream.url)),
+      ...(nginx ? [tracked(() => startNginx(upstream.url))] : []),
+      tracked(() => startIsogate(upstream.url)),
+      tracked(() => startIsogate(upstream.url, 'key-auth')),
+      tracked(() => startIsogate(upstream.url, 'plugin')),
+      tracked(() => startIsogate(upstream.url, 'workspace')),
+      tracked(() => startInProcess(upstream.url)),
+      tracked(() => startPluginServerContender(upstream.url)),
     ]).then((started) => [upstream, ...started]),
     settleAll(
       (['plugin', 'workspace'] as const).map((isolation) =>
-        tracked(startStampSeries(upstream.url, isolation, stamps)),
+        tracked(() => startStampSeries(upstream.url, isolation, stamps)),
       ),
     ),
   ])
@@ -217,11 +244,7 @@ try {
   }
   const machine = describeMachine(settings, nginx)
   steps =
-    contenders.length * (settings.rounds + 1) +
-    2 * SERIES_COUNTS[mode].length +
-    2 * SPREAD_COUNTS[mode].length +
-    2 +
-    1
+    contenders.length * (settings.rounds + 1) + 2 * seriesSteps(mode) + 2 * SPREAD_COUNTS[mode].length + 2 + 1
   process.stderr.write(
     `bench: ${contenders.length} contenders; ${settings.rounds} rounds at saturation ` +
       `(${settings.connections} connections, ${settings.seconds}s), then ${settings.rate} req/s for ${settings.rateSeconds}s\n`,
@@ -246,25 +269,17 @@ try {
     const load = await progress(
       `${settings.rate} req/s: ${contender.name}`,
       () => paced(contender),
-      (r) => `${Math.round(r.rps)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms`,
+      pacedOutcome,
     )
     const row = summary[i]
-    if (row) row.fixed = toFixedRate(settings.rate, load)
+    if (row) row.fixed = toFixedRate(settings.rate, load, contender.cpu.of)
   }
   const series: SeriesPoint[] = []
+  const crossings: NoopCrossing[] = []
   for (const gateway of seriesGateways) {
-    for (const count of SERIES_COUNTS[mode]) {
-      const chain = await gateway.chainOf(count)
-      const load = await progress(
-        `series: ${chain.name}`,
-        async () => {
-          if (settings.warmup > 0) await saturate(chain, settings.warmup)
-          return saturate(chain, settings.seconds)
-        },
-        (r) => `${Math.round(r.rps)} req/s`,
-      )
-      series.push({ isolation: gateway.isolation, count, rps: load.rps, errors: load.errors + load.non2xx })
-    }
+    const measured = await measurePluginSeries({ settings, saturate, paced, pacedOutcome, progress }, gateway)
+    crossings.push(measured.crossing)
+    series.push(...measured.points)
     await gateway.stop()
   }
   const spread: SpreadPoint[] = []
@@ -292,10 +307,8 @@ try {
     () => firstJsonLine<IdleIsolates>(spawnScript('./micro/idle-isolates.ts', [IDLE_COUNTS[mode]]), 300_000),
     (r) => r.counts.map((c) => `${c.count}: ${c.perIsolateMb} MB each`).join(', '),
   )
-  const markdown = writeReport(outDir, machine, summary, rows, idle, series, spread, noisy)
+  const markdown = writeReport(outDir, machine, summary, rows, { idle, series, crossings, spread, noisy })
   process.stdout.write(`\n${markdown}\nWritten to ${outDir}\n`)
 } finally {
-  await generator.stop()
-  for (const started of running.reverse()) await started.stop()
-  rmSync(stamps, { recursive: true, force: true })
+  await stopAll()
 }

@@ -18,8 +18,8 @@ afterAll(async () => {
   rmSync(stamps, { recursive: true, force: true })
 })
 
-const stampHeaders = async (url: string): Promise<string[]> => {
-  const response = await request(`${url}/`)
+const stampHeaders = async (url: string, headers: Record<string, string> = {}): Promise<string[]> => {
+  const response = await request(`${url}/`, { headers })
   const reply = (await response.body.json()) as EchoReply
   expect(response.statusCode).toBe(200)
   return Object.keys(reply.headers)
@@ -44,6 +44,15 @@ describe('startStampSeries', () => {
         expect(await stampHeaders(two.url)).toEqual(['x-stamp-1', 'x-stamp-2'])
         await series.chainOf(5)
         expect(await stampHeaders(two.url)).toHaveLength(5)
+        // The no-op plugin's route is another workspace's: no stamp runs there, and its calls
+        // are what the worker's phase-call ring reports once only it has been requested.
+        const { noop } = series
+        expect(await stampHeaders(noop.url, noop.headers)).toEqual([])
+        expect(noop.cpu.of).toBe('worker')
+        expect(noop.cpu.pids()).toHaveLength(1)
+        expect(noop.cpu.pids()[0]).not.toBe(noop.pid)
+        const metrics = await (await fetch(`${noop.statusUrl}/metrics`)).text()
+        expect(metrics).toMatch(/^isogate_plugin_phase_call_microseconds_count\{[^}]*\} [1-9]/m)
       } finally {
         await series.stop()
       }

@@ -150,6 +150,13 @@ export interface RequestState {
   }
 }
 
+/**
+ * Separates a message's JSON from its base text (PhaseCall.base), and in the base text the
+ * scalar JSON from the header lines. JSON text never holds a raw U+0001 (JSON.stringify escapes
+ * control characters), and node:http refuses control characters in header lines.
+ */
+export const BASE_SEPARATOR = '\u0001'
+
 /** What a call runs: a handler phase, or `admin`: one api.ts handler (PhaseCall.api). */
 export type CallPhase = PhaseName | 'admin'
 
@@ -181,8 +188,16 @@ export interface PhaseCall {
    * '' names the plugin's only config in this isolate (most plugins are global: one config each).
    */
   run: { plugin: string; config: string }[]
-  /** Full state on the first call of a request in this isolate. */
+  /** Full state on the first call of a request in this isolate (when there is no base text). */
   state?: RequestState
+  /**
+   * The first call of a request in this isolate, with the request as it arrived after the
+   * message's JSON (BASE_SEPARATOR, then the host's request text: scalars JSON, BASE_SEPARATOR,
+   * header lines `name\nvalue\n…` parsed on first read); `delta` carries what changed since and
+   * what the text leaves out (route, service, consumer, credential, kong.ctx.shared). One text
+   * per request serves every isolate.
+   */
+  base?: true
   /**
    * With `state`: its `route` and/or `service` were left out because they are the ones this
    * isolate's last full state carried (the same entities of the same configuration): the isolate
@@ -393,4 +408,10 @@ export interface PhaseResult {
    * as that bridge rule's violation (503); nothing else of the answer is used.
    */
   quota?: { rule: string; where: string; length: number; max: number }
+  /**
+   * configure, when the handler exports `phases(config)`: per config id, the request phases that
+   * configuration needs as the plugin listed them, or the text saying why there is no list (it
+   * threw, returned something else). Unchecked: the host validates it (host/chain/phase-needs.ts).
+   */
+  phases?: Record<string, string[] | string>
 }

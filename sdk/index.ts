@@ -42,7 +42,7 @@ export type {
   ResponseKong,
   RewriteKong,
 } from './phases.ts'
-export type { Plugin } from './plugin.ts'
+export type { Plugin, RequestPhaseName } from './plugin.ts'
 export type { RequestBodyReaders, RequestReaders, RequestWithBody } from './request.ts'
 export type { ResponseBodyFilter, ResponseExits, ResponseReaders, ResponseWriters } from './response.ts'
 export type { PluginSchema } from './schema.ts'

@@ -2,6 +2,12 @@
  * One `kong` type per phase: a function Kong forbids in a phase is absent from that phase's type,
  * so calling it does not compile (the runtime re-checks and throws `function cannot be called in
  * <phase> phase`).
+ *
+ * PDK functions are methods of the handler call's objects: call them on their object
+ * (`kong.request.getHeader('x')`, `kong.log.err('x')`). One taken off its object
+ * (`const { getHeader } = kong.request; getHeader('x')`) throws a `PDKError` naming it; bind it
+ * if you need a detached function (`const getHeader = kong.request.getHeader.bind(kong.request)`).
+ * A `kong` object and everything reached from it serve only the handler call it was passed to.
  */
 import type {
   BaseLog,

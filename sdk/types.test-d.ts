@@ -43,6 +43,17 @@ export const allowed = {
   configure(_kong, configs) {
     configs?.map((config) => config.greeting.length)
   },
+  phases(conf) {
+    return conf.greeting === '' ? ['access'] : ['access', 'headerFilter', 'bodyFilter', 'log']
+  },
+} satisfies Plugin<Config>
+
+export const unknownPhase = {
+  priority: 1,
+  version: '1.0.0',
+  access() {},
+  // @ts-expect-error only request phases may be listed
+  phases: () => ['access', 'configure'],
 } satisfies Plugin<Config>
 
 export function forbidden(

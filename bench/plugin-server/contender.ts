@@ -34,6 +34,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Contender } from '../contenders.ts'
+import { treeCpu } from '../cpu-time.ts'
 import { BENCH_KEY } from '../plugin-figures.ts'
 import { firstJsonLine, spawnScript, stopProcess } from '../processes.ts'
 import { STATS_PATH } from './rpc-stats.ts'
@@ -66,6 +67,7 @@ export async function startPluginServerContender(upstream: string): Promise<Plug
       url,
       pid: child.pid as number,
       stop,
+      cpu: treeCpu(child.pid as number, 'proxy + plugin server'),
       headers: { ...BENCH_KEY },
       pluginServerPid,
       socketPath,

@@ -17,6 +17,8 @@ export interface BenchSettings {
   rate: number
   rateSeconds: number
   rateConnections: number
+  /** Measured seconds of the shorter fixed-rate runs: the plugin-count series and the no-op crossing. */
+  seriesRateSeconds: number
 }
 
 /** Where and with what the figures were measured, printed at the top of the report. */

@@ -1,5 +1,7 @@
 import type { ColdStart } from '../plugin-figures.ts'
+import { budgets, budgetsSection } from './budgets.ts'
 import { CHARTS } from './charts.ts'
+import { crossingSection, type NoopCrossing } from './crossing.ts'
 import type { Machine } from './machine.ts'
 import { type IdleIsolates, idleIsolatesSection } from './micro.ts'
 import { type NoisyNeighbour, noisySection } from './noisy.ts'
@@ -11,7 +13,7 @@ import type { Summary } from './summarize.ts'
 const fixed = (value: number, digits: number) => value.toFixed(digits)
 
 /** Figures right-aligned; names and words left. */
-const LEFT = new Set(['contender', 'spread', 'kept the rate'])
+const LEFT = new Set(['contender', 'spread', 'kept the rate', 'CPU of'])
 
 function table(header: string[], rows: string[][]): string[] {
   const align = header.map((name) => (LEFT.has(name) ? '---' : '---:'))
@@ -31,7 +33,8 @@ function head(machine: Machine): string[] {
     `- **date**: ${machine.date}`,
     `- **settings**: ${command}: at saturation ${rounds} × ${s.seconds} s, ${s.connections} connections, ` +
       `${s.warmup} s warm-up before each contender's first; at a fixed rate ${s.rate} req/s for ${s.rateSeconds} s after a ` +
-      `warm-up of up to 1 s, up to ${s.rateConnections} connections`,
+      `warm-up of up to 1 s, up to ${s.rateConnections} connections (${s.seriesRateSeconds} s for the plugin-count series ` +
+      'and the no-op crossing)',
     '',
     `![Requests/s at saturation](${CHARTS.requests}) ![Latency at ${s.rate} req/s](${CHARTS.latency})`,
   ]
@@ -97,6 +100,7 @@ function fixedRate(summary: Summary[], rate: number): string[] {
   const rows = summary.flatMap((s) => {
     if (!s.fixed) return []
     const f = s.fixed
+    const c = compare(s, summary)
     return [
       [
         s.name,
@@ -106,7 +110,10 @@ function fixedRate(summary: Summary[], rate: number): string[] {
         fixed(f.p99, 2),
         fixed(f.max, 2),
         String(f.errors),
-        signedMs(compare(s, summary).p99Added),
+        signedMs(c.p99Added),
+        f.cpuUsPerRequest === null ? '' : fixed(f.cpuUsPerRequest, 1),
+        f.cpuOf ?? '',
+        times(c.cpuVsNoPlugins),
       ],
     ]
   })
@@ -126,11 +133,21 @@ function fixedRate(summary: Summary[], rate: number): string[] {
         'max ms',
         'errors',
         'p99 added vs no plugins ms',
+        'CPU µs / req',
+        'CPU of',
+        'CPU vs no plugins',
       ],
       rows,
     ),
     '',
     'Budget (from the issue): the five-plugin chain adds at most 1 ms of p99 at the fixed rate.',
+    '',
+    '**CPU µs / req** is the primary figure of issue 12: the CPU (user + system, every thread) of the',
+    'processes named in **CPU of**, read from /proc when the first measured request leaves and after the',
+    'last one answered, divided by the requests sent meanwhile. For isogate that is its proxy worker',
+    'alone (not the launcher or the supervisor, which serve no request); for the plugin server its proxy',
+    "and the kong-pdk server together; for nginx its master and worker. Unlike the saturation table's",
+    'CPU column, the machine is not saturated here, so it is the cost of a request, not of a busy core.',
   ]
 }
 
@@ -161,21 +178,27 @@ function coldStart(summary: Summary[]): string[] {
   ]
 }
 
-/** The whole report: machine and settings, charts, then one table per measurement. */
-export function renderMarkdown(
-  machine: Machine,
-  summary: Summary[],
-  idle?: IdleIsolates,
-  series?: readonly SeriesPoint[],
-  spread?: readonly SpreadPoint[],
-  noisy?: NoisyNeighbour,
-): string {
+/** What a run measured besides the contenders' rows (each section is left out when absent). */
+export interface Extras {
+  idle?: IdleIsolates
+  series?: readonly SeriesPoint[]
+  crossings?: readonly NoopCrossing[]
+  spread?: readonly SpreadPoint[]
+  noisy?: NoisyNeighbour
+}
+
+/** The whole report: machine and settings, charts, issue 12's budgets, then one table per measurement. */
+export function renderMarkdown(machine: Machine, summary: Summary[], extras: Extras = {}): string {
+  const { idle, series, crossings, spread, noisy } = extras
+  const rate = machine.settings.rate
   const sections = [
     head(machine),
+    budgetsSection(budgets(summary, machine.settings, series, crossings)),
     saturation(summary),
-    fixedRate(summary, machine.settings.rate),
+    fixedRate(summary, rate),
+    crossingSection(crossings, rate),
     coldStart(summary),
-    seriesSection(series),
+    seriesSection(series, rate),
     spreadSection(spread),
     noisySection(noisy),
     idleIsolatesSection(idle),

@@ -22,6 +22,8 @@ export interface Comparison {
   vsPluginServer?: number
   /** p99 at the fixed rate minus the no-plugins gateway's, ms. */
   p99Added?: number
+  /** CPU µs per request at the fixed rate as a multiple of the no-plugins gateway's. */
+  cpuVsNoPlugins?: number
 }
 
 /** How a row compares with the reference rows of the same run (only the comparisons that apply). */
@@ -39,6 +41,8 @@ export function compare(row: Summary, all: Summary[]): Comparison {
   if (isPluginRow(row.name)) {
     result.vsNoPlugins = share(noPlugins)
     if (row.fixed && noPlugins?.fixed) result.p99Added = row.fixed.p99 - noPlugins.fixed.p99
+    const [cpu, baseCpu] = [row.fixed?.cpuUsPerRequest, noPlugins?.fixed?.cpuUsPerRequest]
+    if (cpu != null && baseCpu != null && baseCpu > 0) result.cpuVsNoPlugins = cpu / baseCpu
   }
   if (isIsolatedChain(row.name)) {
     result.vsInProcess = share(inProcess)

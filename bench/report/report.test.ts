@@ -30,11 +30,12 @@ const machine: Machine = {
     rate: 2000,
     rateSeconds: 3,
     rateConnections: 64,
+    seriesRateSeconds: 1,
   },
 }
 
 const load = { requests: 6000, errors: 0, non2xx: 0, dropped: 0 }
-const row = (name: string, rps: number, p99AtRate: number, answered = 2000): Summary => ({
+const row = (name: string, rps: number, p99AtRate: number, answered = 2000, cpuUs?: number): Summary => ({
   name,
   rps,
   rpsMin: rps,
@@ -45,13 +46,18 @@ const row = (name: string, rps: number, p99AtRate: number, answered = 2000): Sum
   cpuPer1k: 0.04,
   peakRssMb: 100,
   errors: 0,
-  fixed: toFixedRate(2000, {
-    ...load,
-    rps: answered,
-    p50: p99AtRate / 2,
-    p99: p99AtRate,
-    max: p99AtRate * 2,
-  }),
+  fixed: toFixedRate(
+    2000,
+    {
+      ...load,
+      rps: answered,
+      p50: p99AtRate / 2,
+      p99: p99AtRate,
+      max: p99AtRate * 2,
+      ...(cpuUs === undefined ? {} : { sent: 4000, cpuSeconds: (cpuUs * 4000) / 1e6 }),
+    },
+    cpuUs === undefined ? null : 'worker',
+  ),
 })
 
 const base = [
@@ -117,25 +123,39 @@ describe('renderMarkdown', () => {
 
   it('reports the plugin-count series against each mode at 0 plugins, when measured', () => {
     expect(renderMarkdown(machine, base)).not.toContain('## Throughput against the number of plugins')
-    const md = renderMarkdown(machine, base, undefined, [
-      { isolation: 'plugin', count: 0, rps: 20000, errors: 0 },
-      { isolation: 'plugin', count: 2, rps: 5000, errors: 0 },
-      { isolation: 'workspace', count: 0, rps: 20000, errors: 0 },
-      { isolation: 'workspace', count: 2, rps: 10000, errors: 3 },
-    ])
-    expect(md).toContain('| 0 | 20000 (100.0 %) | 20000 (100.0 %) |')
-    expect(md).toContain('| 2 | 5000 (25.0 %) | 10000 (50.0 %), **3 errors** |')
+    const point = (isolation: 'plugin' | 'workspace', count: number, rps: number, errors = 0) => ({
+      isolation,
+      count,
+      rps,
+      errors,
+      cpuUsPerRequest: 40 + count * 10,
+      keptRate: count < 2 || isolation === 'workspace',
+    })
+    const md = renderMarkdown(machine, base, {
+      series: [
+        point('plugin', 0, 20000),
+        point('plugin', 2, 5000),
+        point('workspace', 0, 20000),
+        point('workspace', 2, 10000, 3),
+      ],
+    })
+    expect(md).toContain('| 0 | 20000 (100.0 %) | 20000 (100.0 %) | 40.0 | 40.0 |')
+    expect(md).toContain('| 2 | 5000 (25.0 %) | 10000 (50.0 %), **3 errors** | 60.0 (rate not kept) | 60.0 |')
+    // No point at 1 plugin: neither the first plugin's price nor a slope can be told.
+    expect(md).toContain('- isolation=plugin: the first plugin adds not measured')
   })
 
   it('reports idle isolates against the 1.5 MB budget, when measured', () => {
     expect(renderMarkdown(machine, base)).not.toContain('## Idle isolates')
     const md = renderMarkdown(machine, base, {
-      plugin: 'request-transformer',
-      baselineMb: 99,
-      counts: [
-        { count: 1, rssMb: 100, perIsolateMb: 1.38 },
-        { count: 1000, rssMb: 1641, perIsolateMb: 1.54 },
-      ],
+      idle: {
+        plugin: 'request-transformer',
+        baselineMb: 99,
+        counts: [
+          { count: 1, rssMb: 100, perIsolateMb: 1.38 },
+          { count: 1000, rssMb: 1641, perIsolateMb: 1.54 },
+        ],
+      },
     })
     expect(md).toContain('## Idle isolates')
     expect(md).toContain('| 1 | 100 | 1.38 | yes |')
@@ -164,6 +184,24 @@ describe('renderMarkdown', () => {
     expect(md).toContain(
       '| isogate, 5 plugins (isolation=workspace) | 2000 | yes | 0.75 | 1.50 | 3.00 | 0 | +0.50 |',
     )
+  })
+
+  it('reports CPU µs per request at the fixed rate, whose, and against no plugins', () => {
+    const all = [
+      row('isogate, no plugins', 16000, 1, 2000, 50),
+      row('isogate, 5 plugins (isolation=workspace)', 4000, 1.5, 2000, 125),
+      row('bare undici proxy', 20000, 0.8),
+    ]
+    expect(all[1]?.fixed?.cpuUsPerRequest).toBeCloseTo(125)
+    expect(all[2]?.fixed).toMatchObject({ cpuUsPerRequest: null, cpuOf: null })
+    expect(compare(all[1] as Summary, all).cpuVsNoPlugins).toBeCloseTo(2.5)
+    const md = renderMarkdown(machine, all)
+    expect(md).toContain('| p99 added vs no plugins ms | CPU µs / req | CPU of | CPU vs no plugins |')
+    expect(md).toContain(
+      '| isogate, no plugins | 2000 | yes | 0.50 | 1.00 | 2.00 | 0 |  | 50.0 | worker |  |',
+    )
+    expect(md).toContain('| +0.50 | 125.0 | worker | 2.50× |')
+    expect(md).toContain('| bare undici proxy | 2000 | yes | 0.40 | 0.80 | 1.60 | 0 |  |  |  |  |')
   })
 })
 

@@ -25,6 +25,10 @@ export interface FixedLoad {
   non2xx: number
   /** Requests not sent because a second's worth was still waiting for answers. */
   dropped: number
+  /** Requests sent in the measured window, answered or not. */
+  sent?: number
+  /** CPU the counted processes used over the measured window, s; null when none were named. */
+  cpuSeconds?: number | null
 }
 
 /** A contender at a fixed offered rate, where latency is not queueing at saturation. */
@@ -39,6 +43,12 @@ export interface FixedRate {
   p99: number
   max: number
   errors: number
+  /**
+   * CPU µs per request of the contender's counted processes over the measured window (the
+   * primary figure of issue 12), and which processes those are; null when not measured.
+   */
+  cpuUsPerRequest: number | null
+  cpuOf: string | null
 }
 
 export interface Summary {
@@ -86,7 +96,14 @@ export function summarize(rows: Row[], order: string[]): Summary[] {
   })
 }
 
-export function toFixedRate(target: number, load: FixedLoad): FixedRate {
+/** CPU µs per request of a paced run, when its CPU was read. */
+export function cpuPerRequest(load: FixedLoad): number | null {
+  const { cpuSeconds, sent } = load
+  return cpuSeconds == null || !sent ? null : (cpuSeconds * 1e6) / sent
+}
+
+export function toFixedRate(target: number, load: FixedLoad, cpuOf: string | null = null): FixedRate {
+  const cpuUsPerRequest = cpuPerRequest(load)
   return {
     target,
     rps: load.rps,
@@ -95,5 +112,7 @@ export function toFixedRate(target: number, load: FixedLoad): FixedRate {
     p99: load.p99,
     max: load.max,
     errors: load.errors + load.non2xx,
+    cpuUsPerRequest,
+    cpuOf: cpuUsPerRequest === null ? null : cpuOf,
   }
 }

@@ -1,13 +1,17 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { budgets } from './budgets.ts'
 import { renderCharts } from './charts.ts'
 import type { Machine } from './machine.ts'
-import { renderMarkdown } from './markdown.ts'
-import type { IdleIsolates } from './micro.ts'
-import type { NoisyNeighbour } from './noisy.ts'
-import type { SeriesPoint } from './series.ts'
-import type { SpreadPoint } from './spread.ts'
+import { type Extras, renderMarkdown } from './markdown.ts'
+import { pluginCosts, type SeriesPoint } from './series.ts'
 import type { Row, Summary } from './summarize.ts'
+
+/** Each mode's first and further trivial plugin's worker CPU, µs (see pluginCosts). */
+const costsOf = (series: readonly SeriesPoint[]) => ({
+  plugin: pluginCosts(series, 'plugin'),
+  workspace: pluginCosts(series, 'workspace'),
+})
 
 /** Writes latest.json, latest.md and the SVG charts into `dir`; returns the Markdown. */
 export function writeReport(
@@ -15,17 +19,17 @@ export function writeReport(
   machine: Machine,
   summary: Summary[],
   rows: Row[],
-  idle?: IdleIsolates,
-  series?: readonly SeriesPoint[],
-  spread?: readonly SpreadPoint[],
-  noisy?: NoisyNeighbour,
+  extras: Extras = {},
 ): string {
-  const markdown = renderMarkdown(machine, summary, idle, series, spread, noisy)
+  const { idle, series, crossings, spread, noisy } = extras
+  const markdown = renderMarkdown(machine, summary, extras)
   mkdirSync(dir, { recursive: true })
   const json = {
     machine,
+    budgets: budgets(summary, machine.settings, series, crossings),
     summary,
-    ...(series ? { pluginSeries: series } : {}),
+    ...(series ? { pluginSeries: series, pluginCosts: costsOf(series) } : {}),
+    ...(crossings ? { noopCrossing: crossings } : {}),
     ...(spread ? { workspaceSpread: spread } : {}),
     ...(noisy ? { noisyNeighbour: noisy } : {}),
     ...(idle ? { idleIsolates: idle } : {}),

@@ -93,6 +93,9 @@ function responseHeaders(model: RequestModel): Headers {
 export function applyMutations(model: RequestModel, mutations: readonly Mutation[], plugin = '?'): void {
   const { state } = model
   for (const m of mutations) {
+    // What isolates hold of the request or the response is stale past here (stateDelta).
+    if (m.op.startsWith('service.request.')) model.requestVersion++
+    else if (m.op.startsWith('response.')) model.responseVersion++
     switch (m.op) {
       case 'service.request.setHeader':
         setHeader(state.headers, m.name, m.value)

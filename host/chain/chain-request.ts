@@ -16,14 +16,17 @@ import type {
   UpstreamChanges,
 } from '../proxy/index.ts'
 import { performCache } from './cache-io.ts'
+import type { ChainRuntime } from './chain-runtime.ts'
+import { configureFailure } from './configure-failure.ts'
 import { performCrypto } from './crypto-io.ts'
 import { errorAnswer, withPending } from './gateway-answers.ts'
 import { callIsolate, type IsolateSession, type PhaseFailure } from './phase-call.ts'
+import type { ChainFlags } from './phase-needs.ts'
 import { holdBack } from './quarantine.ts'
 import { RequestModel } from './request-model.ts'
 import { requestState } from './request-state.ts'
+import { requestText } from './request-text.ts'
 import { isQueueRefused } from './scheduler/index.ts'
-import type { ChainFlags, WorkerPlugins } from './worker-plugins.ts'
 
 /** Phases whose failure still chooses the answer: a call there may be refused for a busy worker. */
 const ANSWERABLE = new Set<PhaseName>(['rewrite', 'access', 'response'])
@@ -35,6 +38,8 @@ const ANSWERABLE = new Set<PhaseName>(['rewrite', 'access', 'response'])
 export class ChainRequest implements PluginRequest {
   readonly buffered: boolean
   readonly hasBodyFilter: boolean
+  /** Some configuration of the chain needs `log` (else the proxy builds no log facts). */
+  readonly hasLog: boolean
   private readonly headerFilters: boolean
   private readonly model: RequestModel
   private selected: readonly ChainEntry[]
@@ -52,7 +57,7 @@ export class ChainRequest implements PluginRequest {
   private ended = false
 
   constructor(
-    private readonly runtime: WorkerPlugins,
+    private readonly runtime: ChainRuntime,
     private readonly info: PluginRequestInfo,
     private readonly chains: Chains,
     private readonly chain: RouteChain,
@@ -61,8 +66,10 @@ export class ChainRequest implements PluginRequest {
     this.buffered = flags.buffered
     this.headerFilters = flags.headerFilter
     this.hasBodyFilter = flags.bodyFilter
+    this.hasLog = flags.log
     this.selected = chain.base.http
-    this.model = new RequestModel(requestState(info, runtime.workspace(chain.wsId)))
+    const state = requestState(info, runtime.workspace(chain.wsId))
+    this.model = new RequestModel(state, () => requestText(state, info.req.rawHeaders))
   }
 
   /** Also when an earlier phase set response headers or status: they are applied in headerFilter. */
@@ -78,7 +85,8 @@ export class ChainRequest implements PluginRequest {
 
   async access(): Promise<AccessOutcome> {
     const { model } = this
-    let failure = await this.runPhase('rewrite', entriesFor(this.chain.globals.http, 'rewrite'))
+    const rewrite = entriesFor(this.chain.globals.http, 'rewrite', this.runtime.phases)
+    let failure = await this.runPhase('rewrite', rewrite)
     if (failure === null && model.exit === null && this.info.match !== null) {
       this.accessRan = true
       failure = await this.runAccess()
@@ -178,7 +186,7 @@ export class ChainRequest implements PluginRequest {
 
   /** The entries of a phase after access: the access selection, or the globals when access never ran. */
   private entries(phase: PhaseName): ChainEntry[] {
-    return entriesFor(this.accessRan ? this.selected : this.chain.globals.http, phase)
+    return entriesFor(this.accessRan ? this.selected : this.chain.globals.http, phase, this.runtime.phases)
   }
 
   /**
@@ -189,7 +197,9 @@ export class ChainRequest implements PluginRequest {
     const done = new Set<string>()
     const together = this.runtime.options.isolation === 'workspace' && !this.chain.consumerScoped
     for (;;) {
-      const pending = entriesFor(this.selected, 'access').filter((entry) => !done.has(entry.plugin.name))
+      const pending = entriesFor(this.selected, 'access', this.runtime.phases).filter(
+        (entry) => !done.has(entry.plugin.name),
+      )
       if (pending.length === 0) return null
       const group = together ? pending : [pending[0] as ChainEntry]
       const consumerBefore = this.model.state.consumer
@@ -263,20 +273,26 @@ export class ChainRequest implements PluginRequest {
       this.sessions.set(key, session)
     }
     const isolate = session.lease.isolate
-    const configNames: string[] = []
-    for (const entry of group) {
-      this.runtime.configure(isolate, this.chain.wsId, entry.plugin.name)
-      configNames.push(this.runtime.configName(isolate, entry.plugin.name, entry.instance.id))
+    // Configured first: the answer may say these configurations need no call in this phase.
+    const needed = this.runtime.configureFor(isolate, this.chain.wsId, group, phase)
+    let failure: PhaseFailure | null
+    if (!Array.isArray(needed)) {
+      failure = configureFailure(needed, this.runtime.options.logger, this.requestIds(), first.plugin.name)
+    } else {
+      if (needed.length === 0) return null
+      const configNames = needed.map((entry) =>
+        this.runtime.configName(isolate, entry.plugin.name, entry.instance.id),
+      )
+      const io = (request: IoRequest) => this.perform(request, needed)
+      failure = await callIsolate(session, this.model, phase, needed, this.runtime.options, io, {
+        ...(chunk ? { chunk } : {}),
+        ...this.runtime.cacheSync(isolate, this.chain.wsId, first.plugin.name),
+        last: phase === 'log',
+        drop: this.runtime.takeDrops(key),
+        configNames,
+        scheduler,
+      })
     }
-    const io = (request: IoRequest) => this.perform(request, group)
-    const failure = await callIsolate(session, this.model, phase, group, this.runtime.options, io, {
-      ...(chunk ? { chunk } : {}),
-      ...this.runtime.cacheSync(isolate, this.chain.wsId, first.plugin.name),
-      last: phase === 'log',
-      drop: this.runtime.takeDrops(key),
-      configNames,
-      scheduler,
-    })
     if (failure !== null) quarantine?.strike(this.chain.wsId, this.model.state.workspace.name, failure, group)
     // Anything but a plugin exception disposed the isolate: later phases must not use the dead lease.
     if (failure !== null && session.lease.isolate.disposed) {

@@ -1,26 +1,22 @@
 import {
   type IoHandler,
-  type IsolateHandle,
   type IsolateLease,
   isIsolateError,
   isQuota,
   mapStack,
-  runPhase,
+  type PhaseRun,
+  startPhase,
 } from '../../runtime/isolate/index.ts'
-import type {
-  PhaseCall,
-  PhaseName,
-  PhaseResult,
-  PluginOutcome,
-  RequestState,
-} from '../../runtime/protocol.ts'
+import type { PhaseCall, PhaseName, PhaseResult, PluginOutcome } from '../../runtime/protocol.ts'
 import type { ChainEntry } from '../plugins/index.ts'
 import { applyMutations, MutationRefused } from './apply-mutations.ts'
+import { firstState } from './call-state.ts'
 import type { ChainOptions } from './chain-options.ts'
 import { chargeLogLine, LOG_BYTES_PER_REQUEST } from './log-budget.ts'
 import type { RequestModel } from './request-model.ts'
-import { type KnownState, stateDelta } from './request-state.ts'
+import { type KnownState, knownState, stateDelta } from './request-state.ts'
 import type { QueueRefusal, WorkspaceScheduler } from './scheduler/index.ts'
+import { chargedTo, resumesQueued } from './scheduler-charge.ts'
 
 /** Why a phase call failed, as the one log line per failed request names it. */
 export type FailureReason =
@@ -62,7 +58,7 @@ const LIMITS = new Set(['cpu_limit', 'wall_limit', 'memory_limit'])
  * the changing parts after), drives call/resume through runPhase, applies the result to the model
  * and logs what the plugins logged. Returns the failure when the request must fail.
  */
-export async function callIsolate(
+export function callIsolate(
   session: IsolateSession,
   model: RequestModel,
   phase: PhaseName,
@@ -80,137 +76,74 @@ export async function callIsolate(
     /** Charged with each crossing's CPU; resumes after host I/O wait for their turn in it. */
     scheduler?: WorkspaceScheduler
   },
-): Promise<PhaseFailure | null> {
+): PhaseFailure | null | Promise<PhaseFailure | null> {
   const { state } = model
   const first = !model.seenBy.has(session.key)
   const plugin = entries[0]?.plugin.name ?? '?'
-  const spent = entries.reduce((max, e) => Math.max(max, session.cpu.get(e.plugin.name) ?? 0), 0)
-  const call: PhaseCall = {
-    kind: 'call',
-    seq: 0,
-    phase,
-    rid: state.id,
-    run: entries.map((entry, i) => ({
-      plugin: entry.plugin.name,
-      config: extra.configNames?.[i] ?? entry.instance.id,
-    })),
-    ...(first ? fullState(session.lease.isolate, state) : { delta: stateDelta(state, session.known) }),
-    ...(extra.chunk ? { chunk: extra.chunk } : {}),
-    last: extra.last,
-    ...(extra.drop?.length ? { drop: extra.drop } : {}),
-    ...(extra.cacheDrop ? { cacheDrop: extra.cacheDrop } : {}),
-    ...(extra.cacheGen !== undefined ? { cacheGen: extra.cacheGen } : {}),
-    budgetMs: Math.max(0, options.cpuMs - spent),
+  let spent = 0
+  for (const entry of entries) spent = Math.max(spent, session.cpu.get(entry.plugin.name) ?? 0)
+  const run: PhaseCall['run'] = []
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i] as ChainEntry
+    run.push({ plugin: entry.plugin.name, config: extra.configNames?.[i] ?? entry.instance.id })
   }
+  const call: PhaseCall = { kind: 'call', seq: 0, phase, rid: state.id, run, last: extra.last, budgetMs: 0 }
+  const tail = first ? firstState(call, session.lease.isolate, model) : undefined
+  if (!first) call.delta = stateDelta(model, session.known)
+  if (extra.chunk) call.chunk = extra.chunk
+  if (extra.drop?.length) call.drop = extra.drop
+  if (extra.cacheDrop) call.cacheDrop = extra.cacheDrop
+  if (extra.cacheGen !== undefined) call.cacheGen = extra.cacheGen
+  call.budgetMs = Math.max(0, options.cpuMs - spent)
   model.seenBy.add(session.key)
   // Until this call succeeds, the isolate's view is not known (a failed call may have changed it).
   session.known = undefined
-  let result: PhaseResult
+  const started = performance.now()
+  const { scheduler } = extra
+  const wsId = state.workspace.id
+  let running: PhaseRun | Promise<PhaseRun>
   try {
-    const started = performance.now()
-    const { scheduler } = extra
-    const wsId = state.workspace.id
-    const run = await runPhase(
+    running = startPhase(
       scheduler ? chargedTo(scheduler, wsId, session.lease.isolate) : session.lease.isolate,
       call,
       { cpuMs: Math.max(0.1, options.cpuMs - spent), wallMs: options.wallMs },
       scheduler ? resumesQueued(scheduler, wsId, io) : io,
+      tail,
     )
-    options.timings?.record(performance.now() - started)
-    result = run.result
-    for (const entry of entries) {
-      session.cpu.set(entry.plugin.name, (session.cpu.get(entry.plugin.name) ?? 0) + run.cpuMs)
-    }
   } catch (error) {
-    if (!isIsolateError(error)) throw error
-    const reason: FailureReason = LIMITS.has(error.code)
-      ? (error.code as FailureReason)
-      : error.code === 'exception'
-        ? 'exception'
-        : 'bridge_violation'
-    logFailure(options, model, { plugin, phase, reason, detail: error.message })
-    const quota = isQuota(error)
-    return { reason, plugin, phase, status: LIMITS.has(error.code) || quota ? 503 : 500 }
+    return failed(error, options, model, plugin, phase)
   }
-  const failure = applyResult(model, phase, result, options, entries)
-  // The isolate's view now matches these: it was sent them, or its own mutations made them.
-  if (failure === null) {
-    session.known = { consumer: state.consumer, credential: state.credential, shared: state.shared }
-  }
-  return failure
-}
-
-/** Each isolate's charged view, made once: an isolate belongs to one workspace of one worker. */
-const charged = new WeakMap<IsolateHandle, IsolateHandle>()
-
-/** The isolate as runPhase uses it, each crossing's CPU charged to the workspace's share. */
-function chargedTo(scheduler: WorkspaceScheduler, wsId: string, isolate: IsolateHandle): IsolateHandle {
-  let view = charged.get(isolate)
-  if (view === undefined) {
-    view = chargingView(scheduler, wsId, isolate)
-    charged.set(isolate, view)
-  }
-  return view
-}
-
-function chargingView(scheduler: WorkspaceScheduler, wsId: string, isolate: IsolateHandle): IsolateHandle {
-  return {
-    dispatch(message, timeoutMs) {
-      const before = isolate.cpuTimeMs()
-      try {
-        return isolate.dispatch(message, timeoutMs)
-      } finally {
-        scheduler.charge(wsId, (isolate.cpuTimeMs() - before) * 1000)
-      }
-    },
-    cpuTimeMs: () => isolate.cpuTimeMs(),
-    heap: () => isolate.heap(),
-    get disposed() {
-      return isolate.disposed
-    },
-    dispose: () => isolate.dispose(),
-  }
-}
-
-/**
- * The I/O of one phase call, its resume queued: once the last of a crossing's requests is done
- * (runPhase performs them together and resumes when all are), the call waits for its workspace's
- * turn, then runPhase crosses in the same microtask run. A resume asked with no I/O (rare: the
- * isolate's promises needed another turn) is not queued; it is still charged.
- */
-function resumesQueued(scheduler: WorkspaceScheduler, wsId: string, io: IoHandler): IoHandler {
-  let inFlight = 0
-  return async (request) => {
-    inFlight++
-    try {
-      return await io(request)
-    } finally {
-      if (--inFlight === 0) await scheduler.turn(wsId, 'resumed')
+  const done = (ran: PhaseRun): PhaseFailure | null => {
+    options.timings?.record(performance.now() - started)
+    for (const entry of entries) {
+      session.cpu.set(entry.plugin.name, (session.cpu.get(entry.plugin.name) ?? 0) + ran.cpuMs)
     }
+    const failure = applyResult(model, phase, ran.result, options, entries)
+    // The isolate's view now matches these: it was sent them, or its own mutations made them.
+    if (failure === null) session.known = knownState(model)
+    return failure
   }
+  if (!(running instanceof Promise)) return done(running)
+  return running.then(done, (error: unknown) => failed(error, options, model, plugin, phase))
 }
 
-/** The route and service objects of the last full state each isolate was sent. */
-const lastSent = new WeakMap<
-  IsolateHandle,
-  { route: RequestState['route']; service: RequestState['service'] }
->()
-
-/** A first call's state, without the route and service the isolate already holds (PhaseCall.reuse). */
-function fullState(isolate: IsolateHandle, state: RequestState): Pick<PhaseCall, 'state' | 'reuse'> {
-  const last = lastSent.get(isolate)
-  lastSent.set(isolate, { route: state.route, service: state.service })
-  const route = state.route !== null && last?.route === state.route
-  const service = state.service !== null && last?.service === state.service
-  if (!route && !service) return { state }
-  return {
-    state: {
-      ...state,
-      ...(route ? { route: undefined } : {}),
-      ...(service ? { service: undefined } : {}),
-    } as RequestState,
-    reuse: { ...(route ? { route } : {}), ...(service ? { service } : {}) },
-  }
+/** A phase call the runtime stopped (a limit, a violation, an exception): logged, and the request's failure. */
+function failed(
+  error: unknown,
+  options: ChainOptions,
+  model: RequestModel,
+  plugin: string,
+  phase: PhaseName,
+): PhaseFailure {
+  if (!isIsolateError(error)) throw error
+  const reason: FailureReason = LIMITS.has(error.code)
+    ? (error.code as FailureReason)
+    : error.code === 'exception'
+      ? 'exception'
+      : 'bridge_violation'
+  logFailure(options, model, { plugin, phase, reason, detail: error.message })
+  const quota = isQuota(error)
+  return { reason, plugin, phase, status: LIMITS.has(error.code) || quota ? 503 : 500 }
 }
 
 function applyResult(
@@ -320,21 +253,4 @@ function logFailure(
     },
     'plugin failed',
   )
-}
-
-/** Sends a plugin's configs to an isolate (Kong's `configure`), when they changed since the last time. */
-export function configureIfChanged(
-  isolate: IsolateHandle,
-  sent: Map<string, object>,
-  plugin: string,
-  configs: Readonly<Record<string, Record<string, unknown>>>,
-  timeoutMs: number,
-): void {
-  if (sent.get(plugin) === configs) return
-  let result = isolate.dispatch({ kind: 'configure', seq: 0, plugin, configs: { ...configs } }, timeoutMs)
-  // An async configure without host I/O is done once the isolate's microtasks ran (one resume).
-  for (let i = 0; i < 3 && result.pending !== undefined; i++) {
-    result = isolate.dispatch({ kind: 'resume', seq: 0, pending: result.pending, io: [] }, timeoutMs)
-  }
-  sent.set(plugin, configs)
 }

@@ -34,8 +34,29 @@ export class RequestModel {
   chunk: Buffer | null = null
   /** Isolate keys that have received the full state of this request (later calls get deltas). */
   readonly seenBy = new Set<string>()
+  /**
+   * Bumped whenever the request's method, query, path or headers change (plugins' setters): a
+   * later phase call sends them again only to an isolate whose view is older (stateDelta).
+   */
+  requestVersion = 0
+  /** The same for the response, the upstream's response and the log facts. */
+  responseVersion = 0
+  #base: string | null | undefined
 
-  constructor(state: RequestState) {
+  /**
+   * `base` encodes the request as it arrived, once (request-text.ts), for every isolate's first
+   * call; without it (sdk/testing's requests) first calls carry the whole state as JSON.
+   */
+  constructor(
+    state: RequestState,
+    private readonly base: (() => string | null) | null = null,
+  ) {
     this.state = state
+  }
+
+  /** The request as it arrived, encoded on first use; null when it cannot be (then the state goes whole). */
+  baseText(): string | null {
+    if (this.#base === undefined) this.#base = this.base?.() ?? null
+    return this.#base
   }
 }

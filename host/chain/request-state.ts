@@ -1,11 +1,22 @@
 import type { Headers, RequestState, RouteInfo, ServiceInfo } from '../../runtime/protocol.ts'
 import type { PluginRequestInfo } from '../proxy/index.ts'
+import type { RequestModel } from './request-model.ts'
 
-/** Repeated headers stay a list, as Kong's kong.request.getHeaders gives them (node:http's `headers` joins them with ', '). */
-const copyHeaders = (headers: Record<string, string[] | undefined>): Headers => {
-  const out: Headers = {}
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) out[name] = value.length === 1 ? (value[0] as string) : [...value]
+/**
+ * The client's headers from node:http's raw lines, as the isolates parse the same lines
+ * (runtime/prelude/base-state.isolate.ts): lower-cased names, a repeated header as the list of its
+ * values (Kong's kong.request.getHeaders; node:http's `headers` joins them with ', '). No
+ * prototype: a client's `__proto__` header is a header like any other.
+ */
+function headersFromRaw(raw: readonly string[]): Headers {
+  const out: Headers = Object.create(null)
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = (raw[i] as string).toLowerCase()
+    const value = raw[i + 1] as string
+    const existing = out[name]
+    if (existing === undefined) out[name] = value
+    else if (typeof existing === 'string') out[name] = [existing, value]
+    else existing.push(value)
   }
   return out
 }
@@ -69,7 +80,7 @@ export function requestState(info: PluginRequestInfo, workspace: { id: string; n
     method: req.method ?? 'GET',
     path: info.path,
     rawQuery: info.rawQuery,
-    headers: copyHeaders(req.headersDistinct),
+    headers: headersFromRaw(req.rawHeaders),
     client: {
       ip: info.clientIp,
       port: req.socket.remotePort ?? 0,
@@ -96,29 +107,79 @@ export function requestState(info: PluginRequestInfo, workspace: { id: string; n
   }
 }
 
-/** Values an isolate already holds in its view of the request: sent to it, or set by its own calls. */
+/** What an isolate's view of the request holds after its last call (sent, or made by its own calls). */
 export interface KnownState {
   consumer: RequestState['consumer']
   credential: RequestState['credential']
   shared: RequestState['shared']
+  /** RequestModel.requestVersion / responseVersion the view matches (setters change objects in place). */
+  requestVersion: number
+  responseVersion: number
+  /** The host replaces these objects as the request moves on (response, headerFilter, log). */
+  response: RequestState['response']
+  serviceResponse: RequestState['serviceResponse']
+  logInfo: RequestState['logInfo']
 }
 
 /**
- * What changes during a request: sent again on every call after an isolate's first, except the
- * consumer, credential and kong.ctx.shared the isolate already holds (the same objects as when it
- * last saw them: nobody changed them since, or its own call did).
+ * What changed since an isolate's last call of this request: the request's method, query,
+ * headers and upstream when their version moved, the response side likewise, and the consumer,
+ * credential and kong.ctx.shared when they are other objects than the view holds. Without a
+ * known view (its last call failed) everything that changes goes.
  */
-export function stateDelta(state: RequestState, known: KnownState | undefined): Partial<RequestState> {
-  const delta: Partial<RequestState> = {
-    method: state.method,
-    rawQuery: state.rawQuery,
-    headers: state.headers,
-    upstream: state.upstream,
+export function knownState(model: RequestModel): KnownState {
+  const { state } = model
+  return {
+    consumer: state.consumer,
+    credential: state.credential,
+    shared: state.shared,
+    requestVersion: model.requestVersion,
+    responseVersion: model.responseVersion,
     response: state.response,
     serviceResponse: state.serviceResponse,
+    logInfo: state.logInfo,
   }
+}
+
+export function stateDelta(model: RequestModel, known: KnownState | undefined): Partial<RequestState> {
+  const { state } = model
+  const delta: Partial<RequestState> = {}
+  if (known?.requestVersion !== model.requestVersion) {
+    delta.method = state.method
+    delta.rawQuery = state.rawQuery
+    delta.headers = state.headers
+    delta.upstream = state.upstream
+  }
+  const responseSeen = known?.responseVersion === model.responseVersion
+  if (!responseSeen || known?.response !== state.response) delta.response = state.response
+  if (!responseSeen || known?.serviceResponse !== state.serviceResponse)
+    delta.serviceResponse = state.serviceResponse
+  if (known?.logInfo !== state.logInfo && state.logInfo !== undefined) delta.logInfo = state.logInfo
   if (known?.consumer !== state.consumer) delta.consumer = state.consumer
   if (known?.credential !== state.credential) delta.credential = state.credential
   if (known?.shared !== state.shared) delta.shared = state.shared
+  return delta
+}
+
+/**
+ * A first call's changes over the base text (PhaseCall.base): what plugins and the host changed
+ * since the request arrived, and whatever the base leaves out (route and service unless reused,
+ * consumer, credential, kong.ctx.shared).
+ */
+export function baseDelta(model: RequestModel): Partial<RequestState> {
+  const { state } = model
+  const delta: Partial<RequestState> = {}
+  if (model.requestVersion !== 0) {
+    delta.method = state.method
+    delta.rawQuery = state.rawQuery
+    delta.headers = state.headers
+    delta.upstream = state.upstream
+  }
+  if (state.response !== null) delta.response = state.response
+  if (state.serviceResponse !== null) delta.serviceResponse = state.serviceResponse
+  if (state.logInfo !== undefined) delta.logInfo = state.logInfo
+  if (state.consumer !== null) delta.consumer = state.consumer
+  if (state.credential !== null) delta.credential = state.credential
+  if (Object.keys(state.shared).length > 0) delta.shared = state.shared
   return delta
 }

@@ -1,26 +1,32 @@
 import {
   createPluginIsolate,
+  type IsolateError,
   type IsolateHandle,
   type IsolateLease,
   IsolatePool,
+  isIsolateError,
   runPhase,
 } from '../../runtime/isolate/index.ts'
 import { preludeSource } from '../../runtime/prelude/index.ts'
+import type { PhaseName } from '../../runtime/protocol.ts'
 import type { ConfigSnapshot } from '../entities/index.ts'
-import { buildChains, type Chains, chainFor, type PluginCatalog, type RouteChain } from '../plugins/index.ts'
+import {
+  buildChains,
+  type ChainEntry,
+  type Chains,
+  chainFor,
+  type PluginCatalog,
+  type RouteChain,
+} from '../plugins/index.ts'
 import type { PluginHooks, PluginRequest, PluginRequestInfo } from '../proxy/index.ts'
 import type { ChainOptions } from './chain-options.ts'
 import { ChainRequest } from './chain-request.ts'
-import { configureIfChanged } from './phase-call.ts'
+import type { ChainRuntime } from './chain-runtime.ts'
+import { configureIfChanged } from './configure-isolate.ts'
+import { type ChainFlags, LearnedPhases } from './phase-needs.ts'
 import { WorkspaceScheduler } from './scheduler/index.ts'
 
-/** What a route's chain needs from the proxy, computed once per snapshot. */
-export interface ChainFlags {
-  any: boolean
-  buffered: boolean
-  headerFilter: boolean
-  bodyFilter: boolean
-}
+export type { ChainFlags } from './phase-needs.ts'
 
 /** Dropped request ids waiting to ride on an isolate's next call, at most this many per isolate. */
 const MAX_DROPS = 256
@@ -36,14 +42,17 @@ const REFUSED_LOG_MS = 10_000
  * workspace and plugin (or workspace alone in `isolation = workspace`), configs sent to isolates
  * when they change, and one ChainRequest per request that has plugin work.
  */
-export class WorkerPlugins implements PluginHooks {
+export class WorkerPlugins implements PluginHooks, ChainRuntime {
   readonly options: ChainOptions
   /** Fair share of this worker's plugin calls between workspaces (ChainRequest waits for its turns). */
   readonly scheduler: WorkspaceScheduler
   private readonly catalog: PluginCatalog
   private readonly pool: IsolatePool
   private chains: Chains | null = null
-  private readonly flags = new WeakMap<RouteChain, ChainFlags>()
+  /** The phases each configuration needs, learned from its plugin's `phases(config)` at configure. */
+  readonly phases = new LearnedPhases()
+  /** Per chain, its flags and the LearnedPhases version they were computed at. */
+  private readonly flags = new WeakMap<RouteChain, { flags: ChainFlags; version: number }>()
   /** What each isolate was last configured with, per plugin (object identity: snapshots rebuild them). */
   private readonly configured = new WeakMap<IsolateHandle, Map<string, object>>()
   private readonly drops = new Map<string, string[]>()
@@ -72,7 +81,6 @@ export class WorkerPlugins implements PluginHooks {
     const chains = buildChains(snapshot, this.catalog)
     const before = this.chains
     this.chains = chains
-    for (const chain of [chains.unmatched, ...chains.routes.values()]) this.flags.set(chain, flagsOf(chain))
     const wanted = new Map<string, { wsId: string; plugins: string[] }>()
     for (const [wsId, workspace] of chains.workspaces) {
       for (const plugin of workspace.configs.keys()) {
@@ -115,9 +123,19 @@ export class WorkerPlugins implements PluginHooks {
     const chains = this.chains
     if (chains === null) return null
     const chain = chainFor(chains, info.match?.route.id ?? null)
-    const flags = this.flags.get(chain)
-    if (flags === undefined || !flags.any) return null
+    const flags = this.flagsFor(chain)
+    if (!flags.any) return null
     return new ChainRequest(this, info, chains, chain, flags)
+  }
+
+  /** A chain's flags, recomputed only when a configuration's phases were learned or changed. */
+  private flagsFor(chain: RouteChain): ChainFlags {
+    const { version } = this.phases
+    const cached = this.flags.get(chain)
+    if (cached !== undefined && cached.version === version) return cached.flags
+    const flags = this.phases.flagsOf(chain)
+    this.flags.set(chain, { flags, version })
+    return flags
   }
 
   hasPlugin(name: string): boolean {
@@ -158,7 +176,35 @@ export class WorkerPlugins implements PluginHooks {
       sent = new Map()
       this.configured.set(isolate, sent)
     }
-    configureIfChanged(isolate, sent, plugin, configs, this.options.wallMs)
+    const result = configureIfChanged(isolate, sent, plugin, configs, this.options.wallMs)
+    const entry = this.catalog.get(plugin)
+    if (result === null || entry === undefined) return
+    const warning = this.phases.learn(entry, configs, result.phases)
+    if (warning === null) return
+    this.options.logger.warn(
+      { workspace: this.workspace(wsId).name, ...warning },
+      'phases(config) answer refused: those configurations run every phase their handler has',
+    )
+  }
+
+  /**
+   * Configures the group's plugins in the isolate (when their configs changed), then keeps the
+   * entries whose configuration needs `phase`. A configure the isolate could not finish (a limit,
+   * a broken answer) is returned: it fails the request like a phase call.
+   */
+  configureFor(
+    isolate: IsolateHandle,
+    wsId: string,
+    group: readonly ChainEntry[],
+    phase: PhaseName,
+  ): ChainEntry[] | IsolateError {
+    try {
+      for (const entry of group) this.configure(isolate, wsId, entry.plugin.name)
+    } catch (error) {
+      if (isIsolateError(error)) return error
+      throw error
+    }
+    return group.filter((entry) => this.phases.needs(entry, phase))
   }
 
   /**
@@ -334,15 +380,3 @@ export class WorkerPlugins implements PluginHooks {
 
 /** The only config id of a configs object sent to isolates, or null (several or none). */
 const soleConfigs = new WeakMap<object, string | null>()
-
-function flagsOf(chain: RouteChain): ChainFlags {
-  const plugins = [...chain.candidates.map((c) => c.plugin), ...chain.globals.http.map((e) => e.plugin)]
-  const has = (phase: 'response' | 'headerFilter' | 'bodyFilter') =>
-    plugins.some((p) => p.phases.includes(phase))
-  return {
-    any: plugins.length > 0,
-    buffered: has('response'),
-    headerFilter: has('headerFilter'),
-    bodyFilter: has('bodyFilter'),
-  }
-}

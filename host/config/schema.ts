@@ -185,7 +185,10 @@ export const CONFIG_SCHEMA = {
   plugin_cpu_ms: key({
     type: 'integer',
     default: '100',
-    description: 'CPU time one plugin may spend on one request, all its phases together, in milliseconds.',
+    description:
+      'CPU time one plugin may spend on one request, all its phases together, in milliseconds (the ' +
+      "isolate's CPU time, charged after each crossing; waiting for a core does not count). A crossing " +
+      'is stopped after 4 × the CPU left + 50 ms of wall time (an endless loop), also a CPU limit.',
     parse: integer(1, 600_000),
   }),
   plugin_wall_ms: key({

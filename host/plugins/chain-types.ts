@@ -1,3 +1,4 @@
+import type { PhaseName } from '../../runtime/protocol.ts'
 import type { PluginEntity } from '../entities/index.ts'
 import type { CatalogPlugin } from './types.ts'
 
@@ -58,4 +59,12 @@ export interface Chains {
   workspaces: ReadonlyMap<string, WorkspacePlugins>
   /** Plugin names that have instances but are not in the catalog (Kong: "in use but not enabled"); skipped. */
   missing: readonly string[]
+}
+
+/**
+ * Whether an instance's configuration needs a phase (its plugin's `phases(config)`, learned by the
+ * worker at configure time): a phase it does not need is never called.
+ */
+export interface PhaseNeeds {
+  needs(entry: ChainEntry, phase: PhaseName): boolean
 }

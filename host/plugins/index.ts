@@ -5,6 +5,7 @@ export type {
   ChainEntry,
   Chains,
   PerScheme,
+  PhaseNeeds,
   RouteChain,
   Scheme,
   WorkspacePlugins,

@@ -1,5 +1,5 @@
 import type { PhaseName } from '../../runtime/protocol.ts'
-import type { Candidate, ChainEntry, Chains, RouteChain, Scheme } from './chain-types.ts'
+import type { Candidate, ChainEntry, Chains, PhaseNeeds, RouteChain, Scheme } from './chain-types.ts'
 
 /** The chain of a matched route, or the no-route chain (`routeId` null or unknown to this snapshot). */
 export function chainFor(chains: Chains, routeId: string | null): RouteChain {
@@ -52,7 +52,16 @@ export function reselectInstances(
   ]
 }
 
-/** The entries whose plugin implements `phase`, in order (what one phase call runs). */
-export function entriesFor(entries: readonly ChainEntry[], phase: PhaseName): ChainEntry[] {
-  return entries.filter((entry) => entry.plugin.phases.includes(phase))
+/**
+ * The entries whose plugin implements `phase`, in order (what one phase call runs), and, given
+ * `needs`, whose configuration needs it.
+ */
+export function entriesFor(
+  entries: readonly ChainEntry[],
+  phase: PhaseName,
+  needs?: PhaseNeeds,
+): ChainEntry[] {
+  return entries.filter((entry) =>
+    needs === undefined ? entry.plugin.phases.includes(phase) : needs.needs(entry, phase),
+  )
 }

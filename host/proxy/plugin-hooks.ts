@@ -81,6 +81,8 @@ export interface PluginRequest {
   readonly buffered: boolean
   readonly hasHeaderFilter: boolean
   readonly hasBodyFilter: boolean
+  /** Some plugin's configuration needs `log`: only then does the proxy build `LogFacts` and call `log`. */
+  readonly hasLog: boolean
   /**
    * rewrite (global plugins) + access; resolves with how to go on. With no route matched only
    * rewrite runs, and `proxy` means "no exit": the proxy then answers its 404 as usual (through

@@ -1,5 +1,5 @@
 import { MESSAGES, sendJsonError } from './gateway-response.ts'
-import type { PluginRequest } from './plugin-hooks.ts'
+import type { LogFacts, PluginRequest } from './plugin-hooks.ts'
 import type { RequestContext } from './request-context.ts'
 import { REQUEST_ID_HEADER } from './request-headers.ts'
 import { RESPONSE_LATENCY_HEADER } from './response-headers.ts'
@@ -14,6 +14,15 @@ export interface PluginRunDeps {
 }
 
 export type PluginPhase = 'access' | 'response' | 'headerFilter' | 'bodyFilter'
+
+/** `facts` once the request finished and no configuration needs the log phase. */
+const NO_LOG: LogFacts = {
+  status: 0,
+  headers: {},
+  bytesReceived: 0,
+  bytesSent: 0,
+  latencies: { proxy: null, upstream: null, request: 0 },
+}
 
 const ms = (from: number, to: number) => Math.max(0, Math.round(to - from))
 
@@ -54,6 +63,12 @@ export class PluginRun {
   /** Called once the access log line is written. */
   finished(entry: AccessLogEntry): void {
     this.closed = true
+    // Log facts copy the response headers: built only when some configuration needs `log`.
+    if (!this.pr.hasLog) {
+      this.facts = NO_LOG
+      if (!this.busy) this.end()
+      return
+    }
     const headers: Record<string, string | string[]> = {}
     for (const [name, value] of Object.entries(this.ctx.res.getHeaders())) {
       if (value !== undefined) headers[name] = Array.isArray(value) ? value.map(String) : String(value)
@@ -98,7 +113,7 @@ export class PluginRun {
     if (facts === null) return
     this.facts = null
     try {
-      this.pr.log(facts)
+      if (facts !== NO_LOG) this.pr.log(facts)
     } catch (err) {
       this.deps.logger.error({ request_id: this.ctx.requestId, phase: 'log', err }, 'plugin log phase threw')
     }

@@ -10,6 +10,10 @@ import type { Config } from './schema.ts'
 export default {
   priority: 100001,
   version: '1.0.0',
+  /** The response carries the ID only with `echo_downstream`: without it, no headerFilter call. */
+  phases(conf) {
+    return conf.echo_downstream ? ['access', 'headerFilter'] : ['access']
+  },
   access(kong, conf) {
     let id = kong.request.getHeader(conf.header_name)
     if (!id) {

@@ -1,5 +1,5 @@
 import type { Plugin } from 'isogate/sdk'
-import { bodyTransformSet, isJsonBody, transformHeaders } from './headers.ts'
+import { bodyTransformSet, headerTransformSet, isJsonBody, transformHeaders } from './headers.ts'
 import { transformJsonBody } from './json-body.ts'
 import type { Config } from './schema.ts'
 
@@ -11,6 +11,15 @@ import type { Config } from './schema.ts'
 export default {
   priority: 800,
   version: '1.0.0',
+  /**
+   * Headers only: no body filter (the response keeps its framing, Content-Length included). A JSON
+   * body change also needs headerFilter (it drops Content-Length).
+   */
+  phases(conf) {
+    const body = bodyTransformSet(conf)
+    if (body) return ['headerFilter', 'bodyFilter']
+    return headerTransformSet(conf) ? ['headerFilter'] : []
+  },
   headerFilter(kong, conf) {
     transformHeaders(kong, conf)
   },

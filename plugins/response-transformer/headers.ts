@@ -9,6 +9,13 @@ function lookup(headers: HeaderMap, name: string): string | string[] | undefined
   return undefined
 }
 
+/** Whether any response header change is configured. */
+export function headerTransformSet(conf: Config): boolean {
+  return [conf.remove, conf.rename, conf.replace, conf.add, conf.append].some(
+    (step) => step.headers.length > 0,
+  )
+}
+
 /** Whether any JSON body change is configured. */
 export function bodyTransformSet(conf: Config): boolean {
   return [conf.remove, conf.rename, conf.replace, conf.add, conf.append].some((step) => step.json.length > 0)

@@ -39,7 +39,8 @@ export function crossSync<T>(
  * state (a plugin cannot dispose its isolate); a plugin that rejects a promise with isolated-vm's
  * timeout message only gets its own isolate disposed.
  * - disposed with "memory limit" in the message → memory_limit (isolated-vm disposed it);
- * - "Script execution timed out." → cpu_limit, and the isolate is disposed;
+ * - "Script execution timed out." → cpu_limit (the timeout is armed from the CPU budget left, see
+ *   runPhase), and the isolate is disposed;
  * - anything else: the fences catch every throw, so it is a promise the plugin left rejected with
  *   no handler, which isolated-vm reports after the crossing (its answer is lost) → exception;
  *   or, while a bundle is evaluated, what its top level threw (`exception` names the case).
@@ -58,7 +59,7 @@ function classify(
   }
   if (message === 'Script execution timed out.') {
     isolate.dispose()
-    return new LimitExceeded('cpu_limit', `the plugin ran past its CPU budget (${timeoutMs} ms left)`)
+    return new LimitExceeded('cpu_limit', `the plugin ran past its crossing's timeout (${timeoutMs} ms)`)
   }
   return new IsolateError('exception', `${exception}: ${message}`, { stack: isolateStack(error) })
 }

@@ -15,6 +15,6 @@ export type { HeapUse, IsolateFactory, IsolateHandle } from './isolate-handle.ts
 export { type IsolateLease, IsolatePool, type IsolatePoolOptions } from './isolate-pool.ts'
 export { mapStack } from './map-stack.ts'
 export type { PluginIsolate } from './plugin-isolate.ts'
-export { type IoHandler, type PhaseBudget, runPhase } from './run-phase.ts'
+export { type IoHandler, type PhaseBudget, type PhaseRun, runPhase, startPhase } from './run-phase.ts'
 export { parseResult } from './validate-result.ts'
 export { type CrossingWatchdog, startCrossingWatchdog, type WatchdogOptions } from './watchdog.ts'

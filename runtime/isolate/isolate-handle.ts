@@ -12,8 +12,11 @@ export interface HeapUse {
  * the gateway runs; the benchmark's in-process baseline (bench/in-process) is the only other.
  */
 export interface IsolateHandle {
-  /** One message in, the validated PhaseResult out (see PluginIsolate.dispatch). */
-  dispatch(message: HostMessage, timeoutMs: number): PhaseResult
+  /**
+   * One message in, the validated PhaseResult out (see PluginIsolate.dispatch). `tail` is a first
+   * call's base text (PhaseCall.base), sent after the message's JSON and BASE_SEPARATOR.
+   */
+  dispatch(message: HostMessage, timeoutMs: number, tail?: string): PhaseResult
   /** Total time spent running plugin code, ms. */
   cpuTimeMs(): number
   heap(): HeapUse

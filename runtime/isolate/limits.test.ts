@@ -124,7 +124,7 @@ describe('memory', () => {
       expect(isLimitExceeded(error) && error.code).toBe('memory_limit')
       expect(bomb.disposed).toBe(true)
       const healthy = await isolate('{ access() { return { shared: { ok: true } } } }')
-      expect(healthy.dispatch(phaseCall(), 100).shared).toEqual({ ok: true })
+      expect(healthy.dispatch(phaseCall(), 10_000).shared).toEqual({ ok: true })
       console.log(`after ${name}: host RSS ${Math.round(process.memoryUsage().rss / 2 ** 20)} MB`)
     })
   }
@@ -223,12 +223,12 @@ describe('one isolate failing', () => {
     const looping = await isolate('{ access() { while (true) {} } }')
     const other = await isolate('{ access() { return { shared: { n: 1 } } } }')
     expect(isLimitExceeded(thrown(() => looping.dispatch(phaseCall(), 50)))).toBe(true)
-    expect(other.dispatch(phaseCall(), 50).shared).toEqual({ n: 1 })
+    expect(other.dispatch(phaseCall(), 10_000).shared).toEqual({ n: 1 })
   })
 
   it('reports a promise rejected with no handler as an exception and keeps the isolate', async () => {
     const sloppy = await isolate(`{ access() { Promise.reject(new Error('nobody listens')); return {}; } }`)
-    const error = thrown(() => sloppy.dispatch(phaseCall(), 100))
+    const error = thrown(() => sloppy.dispatch(phaseCall(), 10_000))
     expect(isIsolateError(error) && error.code).toBe('exception')
     expect((error as Error).message).toMatch(/nobody listens/)
     expect(sloppy.disposed).toBe(false)

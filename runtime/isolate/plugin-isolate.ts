@@ -1,5 +1,5 @@
 import type ivm from 'isolated-vm'
-import type { HostMessage, PhaseResult } from '../protocol.ts'
+import { BASE_SEPARATOR, type HostMessage, type PhaseResult } from '../protocol.ts'
 import { BridgeViolation } from './bridge-violation.ts'
 import { crossSync } from './crossing.ts'
 import { readFenced } from './gate-source.ts'
@@ -48,9 +48,13 @@ export class PluginIsolate implements IsolateHandle {
    * the answer must echo it. Throws IsolateError: cpu_limit when the crossing outlives `timeoutMs`,
    * memory_limit, bridge_violation (the isolate is then disposed), exception, isolate_disposed.
    */
-  dispatch(message: HostMessage, timeoutMs: number): PhaseResult {
+  dispatch(message: HostMessage, timeoutMs: number, tail?: string): PhaseResult {
     const seq = ++this.#seq
-    const answer = this.#call(this.#parts.dispatch, JSON.stringify({ ...message, seq }), timeoutMs)
+    // The message is the caller's to give: its seq is set here rather than copied into a new object.
+    message.seq = seq
+    const json = JSON.stringify(message)
+    const text = tail === undefined ? json : `${json}${BASE_SEPARATOR}${tail}`
+    const answer = this.#call(this.#parts.dispatch, text, timeoutMs)
     try {
       return parseResult(answer, seq)
     } catch (error) {
@@ -100,7 +104,15 @@ export class PluginIsolate implements IsolateHandle {
     const raw = crossSync(
       isolate,
       timeoutMs,
-      (timeout) => reference.applySync(undefined, [argument], { arguments: COPY, result: COPY, timeout }),
+      (timeout) => {
+        try {
+          return reference.applySync(undefined, [argument], { arguments: COPY, result: COPY, timeout })
+        } catch (error) {
+          // Read while the isolate lives: a timed-out crossing's CPU still counts (runPhase).
+          this.cpuTimeMs()
+          throw error
+        }
+      },
       watchdog,
       label,
     )

@@ -180,10 +180,10 @@ describe('with the real prelude', () => {
         `${median(times.without).toFixed(2)} ms without code cache, ${median(times.with).toFixed(2)} ms with; ` +
         `idle isolate ~${(perIsolate / 2 ** 20).toFixed(2)} MB RSS`,
     )
-    for (let i = 0; i < 2000; i++) first.dispatch(call(['timed'], `w${i}`), 100)
+    for (let i = 0; i < 2000; i++) first.dispatch(call(['timed'], `w${i}`), 10_000)
     const rounds = 5000
     const started = process.hrtime.bigint()
-    for (let i = 0; i < rounds; i++) first.dispatch(call(['timed'], `h${i}`), 100)
+    for (let i = 0; i < rounds; i++) first.dispatch(call(['timed'], `h${i}`), 10_000)
     console.log(
       `real prelude: one access crossing with full state, hot: ${(Number(process.hrtime.bigint() - started) / rounds / 1000).toFixed(2)} µs`,
     )

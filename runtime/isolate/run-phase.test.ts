@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { IoRequest } from '../protocol.ts'
 import { fakeIsolate, phaseCall } from './fake-prelude.fixture.ts'
-import { type PluginIsolate, runPhase } from './index.ts'
+import { isLimitExceeded, type PluginIsolate, runPhase } from './index.ts'
 
 let plugin: PluginIsolate | undefined
 afterEach(() => plugin?.dispose())
@@ -87,5 +87,33 @@ describe('runPhase', () => {
     expect(results.map(({ result }) => result.shared)).toEqual(
       Array.from({ length: 10 }, (_, i) => ({ rid: `r${i}`, got: `row-r${i}` })),
     )
+  })
+
+  it('does not charge wall time spent off the CPU (a busy machine) against the CPU budget', async () => {
+    // 150 ms blocked, with 100 ms of CPU budget: the crossing's timeout is wall time armed at
+    // 4 × 100 + 50 ms, and the CPU charged from cpuTime is next to nothing.
+    plugin = await fakeIsolate(`{ access() {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 150);
+      return { shared: { waited: true } };
+    } }`)
+    const { result, cpuMs } = await runPhase(plugin, phaseCall(), budget, async () => null)
+    expect(result.shared).toEqual({ waited: true })
+    expect(cpuMs).toBeLessThan(budget.cpuMs)
+    expect(plugin.disposed).toBe(false)
+  })
+
+  it('fails a crossing that returned having spent more CPU than the budget', async () => {
+    // Tens of ms of CPU against 5: on an idle machine it returns within its timeout (70 ms of wall
+    // time) and is failed for the CPU charged; on a busy one the timeout stops it first.
+    plugin = await fakeIsolate(`{ access() {
+      let x = 0;
+      for (let i = 0; i < 40000000; i++) x = (x * 31 + i) | 0;
+      return { shared: { x } };
+    } }`)
+    const error = await runPhase(plugin, phaseCall(), { cpuMs: 5, wallMs: 2000 }, async () => null).catch(
+      (failure: unknown) => failure,
+    )
+    expect(isLimitExceeded(error) && error.code).toBe('cpu_limit')
+    expect(plugin.disposed).toBe(true)
   })
 })

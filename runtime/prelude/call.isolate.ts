@@ -52,6 +52,8 @@ export interface CallRecord {
   last: boolean
   /** Arguments after `kong` for the configure phase (all configs of the plugin). */
   configureArgs: unknown[] | null
+  /** configure: the handler's `phases(config)` answers, sent with the final answer (PhaseResult.phases). */
+  phaseSets: Record<string, string[] | string> | null
   /** The `admin` call's api.ts request. */
   api: ApiRequest | null
   /** A value over a bridge cap was refused: the call's answer is this quota (quota.isolate.ts). */

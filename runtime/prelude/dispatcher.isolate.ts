@@ -3,13 +3,30 @@
  * handlers in order; a handler's promise leaves the call pending until a `resume` finds it
  * settled. Nothing thrown by plugin code, and no malformed message, escapes as an exception.
  */
-import type { ApiRequest, CallPhase, IoResult, RequestState } from '../protocol.ts'
+import {
+  type ApiRequest,
+  BASE_SEPARATOR,
+  type CallPhase,
+  type IoResult,
+  type RequestState,
+} from '../protocol.ts'
+import { baseState } from './base-state.isolate.ts'
 import { l1Sync } from './cache-l1.isolate.ts'
 import type { CallRecord, RunEntry } from './call.isolate.ts'
 import { applyInit } from './env.isolate.ts'
-import { ArrayIsArray, JsonParse, MapCtor, MapSet, ObjectKeys, own, push } from './intrinsics.isolate.ts'
+import {
+  ArrayIsArray,
+  JsonParse,
+  MapCtor,
+  MapSet,
+  ObjectKeys,
+  own,
+  push,
+  StringIndexOf,
+  StringSlice,
+} from './intrinsics.isolate.ts'
 import { beginCrossing, endDispatch } from './late-answer.isolate.ts'
-import { findPlugin, PHASE_METHODS } from './registry.isolate.ts'
+import { findPlugin, PHASE_METHODS, phaseSets } from './registry.isolate.ts'
 import {
   applyDelta,
   findRequest,
@@ -28,9 +45,12 @@ export function dispatch(json: unknown, late?: unknown): string {
   let seq = 0
   try {
     if (typeof json !== 'string') return fault(0, 'dispatch expects one JSON string')
+    // A first call's base text follows its JSON (PhaseCall.base).
+    const cut = StringIndexOf(json, BASE_SEPARATOR)
+    const base = cut < 0 ? null : StringSlice(json, cut + 1)
     let message: unknown
     try {
-      message = JsonParse(json)
+      message = JsonParse(cut < 0 ? json : StringSlice(json, 0, cut))
     } catch {
       return fault(0, 'the message is not valid JSON')
     }
@@ -44,7 +64,7 @@ export function dispatch(json: unknown, late?: unknown): string {
       case 'configure':
         return configure(seq, message, late)
       case 'call':
-        return call(seq, message, late)
+        return call(seq, message, late, base)
       case 'resume':
         return resume(seq, message, late)
     }
@@ -80,6 +100,8 @@ function configure(seq: number, message: object, late: unknown): string {
   plugin.soleConfig = list.length === 1 ? ObjectKeys(given as object)[0]! : null
   const record = newCall('configure', null, [{ plugin: plugin.name, config: '' }], false)
   record.configureArgs = [list.length > 0 ? list : null]
+  // Which request phases each configuration needs: once per configuration change, never per request.
+  record.phaseSets = phaseSets(plugin)
   return runCrossing(record, seq, late)
 }
 
@@ -95,7 +117,7 @@ function runList(value: unknown): RunEntry[] | null {
   return run
 }
 
-function call(seq: number, message: object, late: unknown): string {
+function call(seq: number, message: object, late: unknown, base: string | null): string {
   const drop = own(message, 'drop')
   if (ArrayIsArray(drop))
     for (let i = 0; i < drop.length; i++) if (typeof drop[i] === 'string') dropRequest(drop[i])
@@ -113,15 +135,29 @@ function call(seq: number, message: object, late: unknown): string {
   if (phase === 'admin' && api === null) return fault(seq, 'call: an admin call needs `api` {route, method}')
   if (phase !== 'initWorker' && phase !== 'admin') {
     const state = own(message, 'state')
-    if (state !== null && typeof state === 'object') {
-      if (!routeAndService(state as RequestState, own(message, 'reuse')))
-        return fault(seq, 'call: `reuse` names a route or service this isolate was never sent')
-      request = openRequest(rid, state as RequestState)
-    } else request = findRequest(rid) ?? null
-    if (!request)
-      return fault(seq, `call: no state for request ${rid} (its first call in an isolate carries \`state\`)`)
     const delta = own(message, 'delta')
-    if (delta !== null && typeof delta === 'object') applyDelta(request, delta as Partial<RequestState>)
+    const reuse = own(message, 'reuse')
+    if (own(message, 'base') === true) {
+      const arrived = base === null ? null : baseState(base)
+      if (arrived === null) return fault(seq, 'call: `base` without a valid base text after the message')
+      request = openRequest(rid, arrived)
+      // The delta brings the route and service the base text leaves out, unless they are reused.
+      if (delta !== null && typeof delta === 'object') applyDelta(request, delta as Partial<RequestState>)
+      if (!routeAndService(request.state, reuse))
+        return fault(seq, 'call: `reuse` names a route or service this isolate was never sent')
+    } else {
+      if (state !== null && typeof state === 'object') {
+        if (!routeAndService(state as RequestState, reuse))
+          return fault(seq, 'call: `reuse` names a route or service this isolate was never sent')
+        request = openRequest(rid, state as RequestState)
+      } else request = findRequest(rid) ?? null
+      if (!request)
+        return fault(
+          seq,
+          `call: no state for request ${rid} (its first call in an isolate carries \`state\`)`,
+        )
+      if (delta !== null && typeof delta === 'object') applyDelta(request, delta as Partial<RequestState>)
+    }
   }
   const record = newCall(phase, request, run, own(message, 'last') === true)
   record.api = api

@@ -200,7 +200,7 @@ describe('hostile argument values', () => {
     expect(run.result.outcomes[0]?.logs).toEqual([{ level: 'notice', message: '{}' }])
   })
 
-  it('keeps the kong object and its modules frozen', () => {
+  it('refuses to replace a module or method of the kong object', () => {
     isolate = probeIsolate(probeBundle)
     const run = probe(
       isolate,

@@ -5,10 +5,11 @@
  * the same key elsewhere wait for it, so a loader runs once per key at a time (Kong's mlcache).
  */
 import { l1Drop, l1Get, l1Set } from './cache-l1.isolate.ts'
-import { enter, type Frame } from './call.isolate.ts'
+import type { Frame } from './call.isolate.ts'
 import { misuse } from './errors.isolate.ts'
 import { NumberIsFinite, ObjectFreeze, own, PromiseResolve, ReflectApply } from './intrinsics.isolate.ts'
 import { requestIo } from './io.isolate.ts'
+import { entered, FrameBound } from './pdk-bound.isolate.ts'
 import { PHASES } from './phases.isolate.ts'
 import { toPlain } from './values.isolate.ts'
 
@@ -46,79 +47,83 @@ interface GetAnswer {
   load?: unknown
 }
 
-export function cacheModule(frame: Frame): object {
-  const io = (
-    op: 'cache.get' | 'cache.set' | 'cache.release' | 'cache.invalidate' | 'cache.probe',
-    args: unknown[],
-  ) => requestIo(frame, op, args)
+type CacheOp = 'cache.get' | 'cache.set' | 'cache.release' | 'cache.invalidate' | 'cache.probe'
 
-  const load = async (
-    fn: string,
-    k: string,
-    ttl: number,
-    negTtl: number,
-    loader: unknown,
-    args: unknown[],
-  ): Promise<unknown> => {
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const answer = (await io('cache.get', [k])) as GetAnswer | null
-      if (own(answer, 'hit') === true) {
-        const value = own(answer, 'value') ?? null
-        const left = own(answer, 'ttl')
-        l1Set(frame.plugin, k, value, typeof left === 'number' ? left : null, own(answer, 'gen'))
-        return value
-      }
-      const token = own(answer, 'load')
-      if (typeof token !== 'number') continue
-      if (typeof loader !== 'function') {
-        await io('cache.release', [k, token])
-        return null
-      }
-      let value: unknown
-      try {
-        value = toPlain(await ReflectApply(loader, undefined, args), fn, false, 'the loaded value') ?? null
-      } catch (error) {
-        await io('cache.release', [k, token])
-        throw error
-      }
-      const kept = await io('cache.set', [k, token, value, ttl, negTtl])
-      if (own(kept as object, 'stored') === true) {
-        const seconds = value === null ? negTtl : ttl
-        l1Set(frame.plugin, k, value, seconds > 0 ? seconds * 1000 : null, own(kept as object, 'gen'))
-      }
+async function load(
+  frame: Frame,
+  fn: string,
+  k: string,
+  ttl: number,
+  negTtl: number,
+  loader: unknown,
+  args: unknown[],
+): Promise<unknown> {
+  const io = (op: CacheOp, ioArgs: unknown[]) => requestIo(frame, op, ioArgs)
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const answer = (await io('cache.get', [k])) as GetAnswer | null
+    if (own(answer, 'hit') === true) {
+      const value = own(answer, 'value') ?? null
+      const left = own(answer, 'ttl')
+      l1Set(frame.plugin, k, value, typeof left === 'number' ? left : null, own(answer, 'gen'))
       return value
     }
-    throw misuse(fn, 'the cache kept this key busy; try again')
+    const token = own(answer, 'load')
+    if (typeof token !== 'number') continue
+    if (typeof loader !== 'function') {
+      await io('cache.release', [k, token])
+      return null
+    }
+    let value: unknown
+    try {
+      value = toPlain(await ReflectApply(loader, undefined, args), fn, false, 'the loaded value') ?? null
+    } catch (error) {
+      await io('cache.release', [k, token])
+      throw error
+    }
+    const kept = await io('cache.set', [k, token, value, ttl, negTtl])
+    if (own(kept as object, 'stored') === true) {
+      const seconds = value === null ? negTtl : ttl
+      l1Set(frame.plugin, k, value, seconds > 0 ? seconds * 1000 : null, own(kept as object, 'gen'))
+    }
+    return value
   }
+  throw misuse(fn, 'the cache kept this key busy; try again')
+}
 
-  return ObjectFreeze({
-    /** The cached value, or the loader's (null when it gives nothing: cached for `neg_ttl`). */
-    get(k: unknown, opts?: unknown, loader?: unknown, ...args: unknown[]): Promise<unknown> {
-      const fn = 'kong.cache.get'
-      enter(frame, fn, PHASES.request)
-      const checked = key(fn, k)
-      if (loader !== undefined && typeof loader !== 'function')
-        throw misuse(fn, 'the loader must be a function')
-      const ttl = seconds(fn, opts, 'ttl', 0)
-      // As Kong's db_cache_neg_ttl: a miss is kept as long as a hit unless told otherwise.
-      const negTtl = seconds(fn, opts, 'neg_ttl', ttl, 'negTtl')
-      const hit = l1Get(frame.plugin, checked)
-      if (hit !== undefined) return PromiseResolve(hit.value)
-      return load(fn, checked, ttl, negTtl, loader, args)
-    },
-    /** Drops the plugin's key in this workspace's cache on every worker. */
-    invalidate(k: unknown): Promise<void> {
-      const fn = 'kong.cache.invalidate'
-      enter(frame, fn, PHASES.request)
-      const checked = key(fn, k)
-      l1Drop(frame.plugin, checked)
-      return settled(io('cache.invalidate', [checked]))
-    },
-    /** `{ ttl, value }` (ttl: seconds left, null without expiry) when cached, else null; never loads. */
-    probe(k: unknown): Promise<unknown> {
-      const fn = 'kong.cache.probe'
-      enter(frame, fn, PHASES.request)
-      return io('cache.probe', [key(fn, k)])
-    },
-  })
+/** kong.cache: methods on a frozen prototype; an instance only carries its frame (pdk-bound). */
+class CacheModule extends FrameBound {
+  /** The cached value, or the loader's (null when it gives nothing: cached for `neg_ttl`). */
+  get(k: unknown, opts?: unknown, loader?: unknown, ...args: unknown[]): Promise<unknown> {
+    const fn = 'kong.cache.get'
+    const frame = entered(this, fn, PHASES.request)
+    const checked = key(fn, k)
+    if (loader !== undefined && typeof loader !== 'function')
+      throw misuse(fn, 'the loader must be a function')
+    const ttl = seconds(fn, opts, 'ttl', 0)
+    // As Kong's db_cache_neg_ttl: a miss is kept as long as a hit unless told otherwise.
+    const negTtl = seconds(fn, opts, 'neg_ttl', ttl, 'negTtl')
+    const hit = l1Get(frame.plugin, checked)
+    if (hit !== undefined) return PromiseResolve(hit.value)
+    return load(frame, fn, checked, ttl, negTtl, loader, args)
+  }
+  /** Drops the plugin's key in this workspace's cache on every worker. */
+  invalidate(k: unknown): Promise<void> {
+    const fn = 'kong.cache.invalidate'
+    const frame = entered(this, fn, PHASES.request)
+    const checked = key(fn, k)
+    l1Drop(frame.plugin, checked)
+    return settled(requestIo(frame, 'cache.invalidate', [checked]))
+  }
+  /** `{ ttl, value }` (ttl: seconds left, null without expiry) when cached, else null; never loads. */
+  probe(k: unknown): Promise<unknown> {
+    const fn = 'kong.cache.probe'
+    const frame = entered(this, fn, PHASES.request)
+    return requestIo(frame, 'cache.probe', [key(fn, k)])
+  }
+}
+ObjectFreeze(CacheModule.prototype)
+ObjectFreeze(CacheModule)
+
+export function cacheModule(frame: Frame): object {
+  return new CacheModule(frame)
 }

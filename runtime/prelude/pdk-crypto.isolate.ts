@@ -3,10 +3,11 @@
  * have no `crypto`, so each call is one host I/O request (`crypto`, `[fn, ...args]`); arguments
  * are checked here for the plugin's sake and again on the host, which trusts nothing from here.
  */
-import { enter, type Frame } from './call.isolate.ts'
+import type { Frame } from './call.isolate.ts'
 import { misuse } from './errors.isolate.ts'
 import { NumberIsInteger, ObjectFreeze, ObjectHasOwn } from './intrinsics.isolate.ts'
 import { requestIo } from './io.isolate.ts'
+import { entered, FrameBound } from './pdk-bound.isolate.ts'
 import { PHASES } from './phases.isolate.ts'
 
 /** Data, keys and compared strings: at most 1 MiB (UTF-16 code units), as on the host. */
@@ -46,61 +47,67 @@ async function asBoolean(wait: Promise<unknown>): Promise<boolean> {
   return (await wait) === true
 }
 
+// Arguments are checked before the request is recorded, so a refused call asks the host nothing.
+function io(frame: Frame, args: unknown[]): Promise<unknown> {
+  return requestIo(frame, 'crypto', args)
+}
+
+/** kong.crypto: methods on a frozen prototype; an instance only carries its frame (pdk-bound). */
+class CryptoModule extends FrameBound {
+  digest(alg: unknown, data: unknown, enc?: unknown): Promise<string> {
+    const fn = 'kong.crypto.digest'
+    const frame = entered(this, fn, PHASES.data)
+    const args = ['digest', algorithm(fn, alg), text(fn, 'data', data, MAX_DATA), encoding(fn, enc)]
+    return asString(io(frame, args))
+  }
+  hmac(alg: unknown, key: unknown, data: unknown, enc?: unknown): Promise<string> {
+    const fn = 'kong.crypto.hmac'
+    const frame = entered(this, fn, PHASES.data)
+    const args = [
+      'hmac',
+      algorithm(fn, alg),
+      text(fn, 'key', key, MAX_DATA),
+      text(fn, 'data', data, MAX_DATA),
+      encoding(fn, enc),
+    ]
+    return asString(io(frame, args))
+  }
+  randomBytes(n: unknown, enc?: unknown): Promise<string> {
+    const fn = 'kong.crypto.randomBytes'
+    const frame = entered(this, fn, PHASES.data)
+    if (typeof n !== 'number' || !NumberIsInteger(n) || n < 1 || n > 1024) {
+      throw misuse(fn, 'n must be an integer from 1 to 1024')
+    }
+    return asString(io(frame, ['randomBytes', n, encoding(fn, enc)]))
+  }
+  randomUUID(): Promise<string> {
+    return asString(io(entered(this, 'kong.crypto.randomUUID', PHASES.data), ['randomUUID']))
+  }
+  timingSafeEqual(a: unknown, b: unknown): Promise<boolean> {
+    const fn = 'kong.crypto.timingSafeEqual'
+    const frame = entered(this, fn, PHASES.data)
+    const args = ['timingSafeEqual', text(fn, 'a', a, MAX_DATA), text(fn, 'b', b, MAX_DATA)]
+    return asBoolean(io(frame, args))
+  }
+  hashPassword(password: unknown): Promise<string> {
+    const fn = 'kong.crypto.hashPassword'
+    const frame = entered(this, fn, PHASES.data)
+    return asString(io(frame, ['hashPassword', text(fn, 'password', password, MAX_PASSWORD)]))
+  }
+  verifyPassword(password: unknown, hash: unknown): Promise<boolean> {
+    const fn = 'kong.crypto.verifyPassword'
+    const frame = entered(this, fn, PHASES.data)
+    const args = [
+      'verifyPassword',
+      text(fn, 'password', password, MAX_PASSWORD),
+      text(fn, 'hash', hash, MAX_HASH),
+    ]
+    return asBoolean(io(frame, args))
+  }
+}
+ObjectFreeze(CryptoModule.prototype)
+ObjectFreeze(CryptoModule)
+
 export function cryptoModule(frame: Frame): object {
-  // Arguments are checked before the request is recorded, so a refused call asks the host nothing.
-  const io = (args: unknown[]): Promise<unknown> => requestIo(frame, 'crypto', args)
-  return ObjectFreeze({
-    digest(alg: unknown, data: unknown, enc?: unknown): Promise<string> {
-      const fn = 'kong.crypto.digest'
-      enter(frame, fn, PHASES.data)
-      const args = ['digest', algorithm(fn, alg), text(fn, 'data', data, MAX_DATA), encoding(fn, enc)]
-      return asString(io(args))
-    },
-    hmac(alg: unknown, key: unknown, data: unknown, enc?: unknown): Promise<string> {
-      const fn = 'kong.crypto.hmac'
-      enter(frame, fn, PHASES.data)
-      const args = [
-        'hmac',
-        algorithm(fn, alg),
-        text(fn, 'key', key, MAX_DATA),
-        text(fn, 'data', data, MAX_DATA),
-        encoding(fn, enc),
-      ]
-      return asString(io(args))
-    },
-    randomBytes(n: unknown, enc?: unknown): Promise<string> {
-      const fn = 'kong.crypto.randomBytes'
-      enter(frame, fn, PHASES.data)
-      if (typeof n !== 'number' || !NumberIsInteger(n) || n < 1 || n > 1024) {
-        throw misuse(fn, 'n must be an integer from 1 to 1024')
-      }
-      return asString(io(['randomBytes', n, encoding(fn, enc)]))
-    },
-    randomUUID(): Promise<string> {
-      enter(frame, 'kong.crypto.randomUUID', PHASES.data)
-      return asString(io(['randomUUID']))
-    },
-    timingSafeEqual(a: unknown, b: unknown): Promise<boolean> {
-      const fn = 'kong.crypto.timingSafeEqual'
-      enter(frame, fn, PHASES.data)
-      const args = ['timingSafeEqual', text(fn, 'a', a, MAX_DATA), text(fn, 'b', b, MAX_DATA)]
-      return asBoolean(io(args))
-    },
-    hashPassword(password: unknown): Promise<string> {
-      const fn = 'kong.crypto.hashPassword'
-      enter(frame, fn, PHASES.data)
-      const args = ['hashPassword', text(fn, 'password', password, MAX_PASSWORD)]
-      return asString(io(args))
-    },
-    verifyPassword(password: unknown, hash: unknown): Promise<boolean> {
-      const fn = 'kong.crypto.verifyPassword'
-      enter(frame, fn, PHASES.data)
-      const args = [
-        'verifyPassword',
-        text(fn, 'password', password, MAX_PASSWORD),
-        text(fn, 'hash', hash, MAX_HASH),
-      ]
-      return asBoolean(io(args))
-    },
-  })
+  return new CryptoModule(frame)
 }

@@ -1,35 +1,32 @@
 /**
  * kong.ctx.shared (one object per request, shared by every plugin; the host carries it between
  * isolates) and kong.ctx.plugin (per request and plugin, kept in this isolate until the
- * request's last call or a drop). A class: getters on a frozen prototype are cheap per call.
+ * request's last call or a drop). Getters on a frozen prototype; an instance only carries its
+ * frame (pdk-bound).
  */
-import { enter, type Frame } from './call.isolate.ts'
+import type { Frame } from './call.isolate.ts'
 import { MapGet, MapSet, ObjectFreeze } from './intrinsics.isolate.ts'
+import { entered, FrameBound } from './pdk-bound.isolate.ts'
 import { PHASES } from './phases.isolate.ts'
 
-class Ctx {
-  readonly #frame: Frame
-
-  constructor(frame: Frame) {
-    this.#frame = frame
-  }
+class CtxModule extends FrameBound {
   get shared(): Record<string, unknown> {
-    enter(this.#frame, 'kong.ctx.shared', PHASES.request)
-    return this.#frame.call.request!.shared
+    return entered(this, 'kong.ctx.shared', PHASES.request).call.request!.shared
   }
   get plugin(): Record<string, unknown> {
-    enter(this.#frame, 'kong.ctx.plugin', PHASES.request)
-    const request = this.#frame.call.request!
-    let mine = MapGet(request.pluginCtx, this.#frame.plugin)
+    const frame = entered(this, 'kong.ctx.plugin', PHASES.request)
+    const request = frame.call.request!
+    let mine = MapGet(request.pluginCtx, frame.plugin)
     if (!mine) {
       mine = {}
-      MapSet(request.pluginCtx, this.#frame.plugin, mine)
+      MapSet(request.pluginCtx, frame.plugin, mine)
     }
     return mine
   }
 }
-ObjectFreeze(Ctx.prototype)
+ObjectFreeze(CtxModule.prototype)
+ObjectFreeze(CtxModule)
 
 export function ctxModule(frame: Frame): object {
-  return ObjectFreeze(new Ctx(frame))
+  return new CtxModule(frame)
 }

@@ -5,20 +5,27 @@
  * copies. The host checks workspace, entity and method again: this only shapes the calls.
  */
 import type { EntityInfo } from '../protocol.ts'
-import { enter, type Frame } from './call.isolate.ts'
+import type { Frame } from './call.isolate.ts'
 import { env } from './env.isolate.ts'
 import { misuse } from './errors.isolate.ts'
 import {
   ArrayIsArray,
+  MapCtor,
+  MapGet,
+  MapSet,
   NumberIsFinite,
+  ObjectCreate,
   ObjectFreeze,
   own,
+  ProxyCtor,
+  ReflectDefineProperty,
   record,
   StringCharCodeAt,
   StringCtor,
   StringFromCharCode,
 } from './intrinsics.isolate.ts'
 import { requestIo } from './io.isolate.ts'
+import { bindFrame, entered as enteredFrame, FrameBound, frameOf } from './pdk-bound.isolate.ts'
 import { PHASES } from './phases.isolate.ts'
 import { toPlain } from './values.isolate.ts'
 
@@ -97,70 +104,157 @@ export function cacheKeyOf(info: EntityInfo, fn: string, args: readonly unknown[
   return `${key}:${info.workspaceable ? env.workspace.id : ''}`
 }
 
-function entityObject(frame: Frame, info: EntityInfo): object {
+/**
+ * The methods of one entity, made once per isolate: a frozen prototype-less object whose methods
+ * act for the frame of the handle they are called on (a per-call object inheriting from it).
+ */
+function entityMethods(info: EntityInfo): object {
   const name = info.name
-  const writable = info.plugin !== null
   const methods = record<Method>()
-  const call = (method: string, args: unknown[]): Promise<unknown> =>
+  const fnOf = (method: string): string => `kong.db.${name}.${method}`
+  const call = (frame: Frame, method: string, args: unknown[]): Promise<unknown> =>
     requestIo(frame, 'db', [name, method, ...args])
-  const entered = (method: string): string => {
-    const fn = `kong.db.${name}.${method}`
-    enter(frame, fn, PHASES.data)
-    return fn
+  const select = fnOf('select')
+  methods.select = function (this: unknown, pk: unknown) {
+    return call(enteredFrame(this, select, PHASES.data), 'select', [primaryKey(select, pk)])
   }
-  methods.select = (pk: unknown) => call('select', [primaryKey(entered('select'), pk)])
-  methods.page = (opts?: unknown) => {
-    const fn = entered('page')
-    return call('page', [options(fn, opts, ['size', 'offset'])])
+  const page = fnOf('page')
+  methods.page = function (this: unknown, opts?: unknown) {
+    return call(enteredFrame(this, page, PHASES.data), 'page', [options(page, opts, ['size', 'offset'])])
   }
-  for (const field of info.unique) {
+  for (let i = 0; i < info.unique.length; i++) {
+    const field = info.unique[i]!
     const method = `selectBy${pascal(field)}`
-    methods[method] = (value: unknown) => {
-      const fn = entered(method)
+    const fn = fnOf(method)
+    methods[method] = function (this: unknown, value: unknown) {
+      const frame = enteredFrame(this, fn, PHASES.data)
       if (typeof value !== 'string' && typeof value !== 'number')
         throw misuse(fn, `expected the ${field} value`)
-      return call(method, [value])
+      return call(frame, method, [value])
     }
   }
-  for (const field of info.foreign) {
-    const method = `pageFor${pascal(field)}`
-    methods[method] = (pk: unknown, opts?: unknown) => {
-      const fn = entered(method)
-      return call(method, [primaryKey(fn, pk), options(fn, opts, ['size', 'offset'])])
+  for (let i = 0; i < info.foreign.length; i++) {
+    const method = `pageFor${pascal(info.foreign[i]!)}`
+    const fn = fnOf(method)
+    methods[method] = function (this: unknown, pk: unknown, opts?: unknown) {
+      const frame = enteredFrame(this, fn, PHASES.data)
+      return call(frame, method, [primaryKey(fn, pk), options(fn, opts, ['size', 'offset'])])
     }
   }
-  if (writable) {
-    methods.insert = (entity: unknown, opts?: unknown) => {
-      const fn = entered('insert')
-      return call('insert', [object(fn, 'the entity', entity), options(fn, opts, ['ttl'])])
+  if (info.plugin !== null) {
+    const insert = fnOf('insert')
+    methods.insert = function (this: unknown, entity: unknown, opts?: unknown) {
+      const frame = enteredFrame(this, insert, PHASES.data)
+      return call(frame, 'insert', [object(insert, 'the entity', entity), options(insert, opts, ['ttl'])])
     }
-    methods.update = (pk: unknown, patch: unknown, opts?: unknown) => {
-      const fn = entered('update')
-      return call('update', [primaryKey(fn, pk), object(fn, 'the patch', patch), options(fn, opts, ['ttl'])])
-    }
-    methods.upsert = (pk: unknown, entity: unknown, opts?: unknown) => {
-      const fn = entered('upsert')
-      return call('upsert', [
-        primaryKey(fn, pk),
-        object(fn, 'the entity', entity),
-        options(fn, opts, ['ttl']),
+    const update = fnOf('update')
+    methods.update = function (this: unknown, pk: unknown, patch: unknown, opts?: unknown) {
+      const frame = enteredFrame(this, update, PHASES.data)
+      return call(frame, 'update', [
+        primaryKey(update, pk),
+        object(update, 'the patch', patch),
+        options(update, opts, ['ttl']),
       ])
     }
-    methods.delete = (pk: unknown) => call('delete', [primaryKey(entered('delete'), pk)])
+    const upsert = fnOf('upsert')
+    methods.upsert = function (this: unknown, pk: unknown, entity: unknown, opts?: unknown) {
+      const frame = enteredFrame(this, upsert, PHASES.data)
+      return call(frame, 'upsert', [
+        primaryKey(upsert, pk),
+        object(upsert, 'the entity', entity),
+        options(upsert, opts, ['ttl']),
+      ])
+    }
+    const remove = fnOf('delete')
+    methods.delete = function (this: unknown, pk: unknown) {
+      return call(enteredFrame(this, remove, PHASES.data), 'delete', [primaryKey(remove, pk)])
+    }
   }
-  methods.cacheKey = (...args: unknown[]) => {
-    const fn = `kong.db.${name}.cacheKey`
-    enter(frame, fn, PHASES.any)
-    return cacheKeyOf(info, fn, args)
+  const cacheKey = fnOf('cacheKey')
+  methods.cacheKey = function (this: unknown, ...args: unknown[]) {
+    enteredFrame(this, cacheKey, PHASES.any)
+    return cacheKeyOf(info, cacheKey, args)
   }
   return ObjectFreeze(methods)
 }
 
-/** The entities the frame's plugin may use: core ones (read-only) and its own. */
-export function dbModule(frame: Frame): object {
-  const db = record<object>()
-  for (const info of env.entities) {
-    if (info.plugin === null || info.plugin === frame.plugin) db[info.name] = entityObject(frame, info)
+/**
+ * The per-call half of kong.db: its frame (FrameBound) and the entity handles made so far. It is
+ * put on a proxy (no traps, a frozen prototype-less handler) over the plugin's table of entities.
+ */
+class DbSlot extends FrameBound {
+  readonly #entities = record<object>()
+
+  /** `kong.db.<name>` for the call `self` belongs to: made on first use, then the same object. */
+  static entity(self: unknown, info: EntityInfo): object {
+    const fn = `kong.db.${info.name}`
+    const frame = frameOf(self, fn)
+    if (!(#entities in (self as object))) throw misuse(fn, 'read it as kong.db.<entity>')
+    const entities = (self as DbSlot).#entities
+    let handle = entities[info.name]
+    if (handle === undefined) {
+      handle = bindFrame(ObjectCreate(methodsOf(info)), frame)
+      entities[info.name] = handle
+    }
+    return handle
   }
-  return ObjectFreeze(db)
+}
+ObjectFreeze(DbSlot.prototype)
+ObjectFreeze(DbSlot)
+
+/** No traps: every operation goes to the frozen table (so kong.db is frozen and lists its entities). */
+const NO_TRAPS = ObjectFreeze(record<never>())
+
+/** Built for this `env.entities` (init sends them once; a new list starts over). */
+let builtFor: EntityInfo[] | null = null
+let methodsByEntity = new MapCtor<string, object>()
+let tablesByPlugin = new MapCtor<string, object>()
+
+function fresh(): void {
+  if (builtFor === env.entities) return
+  builtFor = env.entities
+  methodsByEntity = new MapCtor()
+  tablesByPlugin = new MapCtor()
+}
+
+function methodsOf(info: EntityInfo): object {
+  let methods = MapGet(methodsByEntity, info.name)
+  if (methods === undefined) {
+    methods = entityMethods(info)
+    MapSet(methodsByEntity, info.name, methods)
+  }
+  return methods
+}
+
+/**
+ * The plugin's table, made once per isolate: one enumerable getter per entity it may use (the core
+ * ones, read-only, and its own), frozen. A getter reads the call's handle off the proxy it is read
+ * through.
+ */
+function tableOf(plugin: string): object {
+  let table = MapGet(tablesByPlugin, plugin)
+  if (table !== undefined) return table
+  table = record<never>()
+  for (let i = 0; i < env.entities.length; i++) {
+    const info = env.entities[i]!
+    if (info.plugin !== null && info.plugin !== plugin) continue
+    ReflectDefineProperty(table, info.name, {
+      get(this: unknown) {
+        return DbSlot.entity(this, info)
+      },
+      enumerable: true,
+      configurable: false,
+    })
+  }
+  ObjectFreeze(table)
+  MapSet(tablesByPlugin, plugin, table)
+  return table
+}
+
+/** kong.db for one handler call: a proxy over the plugin's table carrying the call's slot. */
+export function dbModule(frame: Frame): object {
+  fresh()
+  const db = new ProxyCtor(tableOf(frame.plugin), NO_TRAPS)
+  new DbSlot(frame, db)
+  return db
 }

@@ -19,6 +19,7 @@ import {
   SetDelete,
   SetHas,
 } from './intrinsics.isolate.ts'
+import { bindFrame, entered, FrameBound, frameOf } from './pdk-bound.isolate.ts'
 import { PHASES } from './phases.isolate.ts'
 import { serialize } from './serialize.isolate.ts'
 import { describe, toPlain, writeJson } from './values.isolate.ts'
@@ -60,69 +61,120 @@ const SERIALIZE_VALUE_ERROR =
 const LOG_TARGET = ObjectFreeze(function log() {})
 const INSPECT_TARGET = ObjectFreeze(function inspect() {})
 
+function line(self: unknown, fn: string, level: string, args: unknown[]): void {
+  const frame = entered(self, fn, PHASES.any)
+  addLog(frame, level, text(args))
+}
+
+function inspect(frame: Frame, args: unknown[]): void {
+  enter(frame, 'kong.log.inspect', PHASES.any)
+  if (SetHas(inspectOff, frame.plugin)) return
+  let out = ''
+  for (let i = 0; i < args.length && out.length <= LINE_CHARS; i++)
+    out += (i === 0 ? '' : ' ') + pretty(args[i])
+  addLog(frame, 'notice', out)
+}
+
 /**
- * A function with methods (`kong.log(...)`, `kong.log.err(...)`). Built as a proxy over a shared
- * frozen function: defining a dozen properties on a fresh function per handler call is slow.
+ * kong.log's and kong.log.inspect's methods, made once per isolate. Called as `kong.log.err(...)`
+ * their `this` is the callable, which carries the frame's slot (pdk-bound).
  */
-function callable(
-  target: () => void,
-  call: (args: unknown[]) => void,
-  methods: Record<string, unknown>,
-): object {
-  return new ProxyCtor(target, {
-    apply: (_target, _self, args: unknown[]) => call(args),
-    get: (inner, key) =>
-      typeof key === 'string' && ObjectHasOwn(methods, key) ? methods[key] : ReflectGet(inner, key),
-    has: (inner, key) => (typeof key === 'string' && ObjectHasOwn(methods, key)) || key in inner,
-  })
+const LOG_METHODS: Record<string, unknown> = ObjectFreeze({
+  debug(...args: unknown[]): void {
+    line(this, 'kong.log.debug', 'debug', args)
+  },
+  info(...args: unknown[]): void {
+    line(this, 'kong.log.info', 'info', args)
+  },
+  notice(...args: unknown[]): void {
+    line(this, 'kong.log.notice', 'notice', args)
+  },
+  warn(...args: unknown[]): void {
+    line(this, 'kong.log.warn', 'warn', args)
+  },
+  err(...args: unknown[]): void {
+    line(this, 'kong.log.err', 'err', args)
+  },
+  crit(...args: unknown[]): void {
+    line(this, 'kong.log.crit', 'crit', args)
+  },
+  alert(...args: unknown[]): void {
+    line(this, 'kong.log.alert', 'alert', args)
+  },
+  emerg(...args: unknown[]): void {
+    line(this, 'kong.log.emerg', 'emerg', args)
+  },
+  /** Stands for the per-call kong.log.inspect callable (made by LogTraps.get). */
+  inspect: null,
+  deprecation(...args: unknown[]): void {
+    line(this, 'kong.log.deprecation', 'warn', args)
+  },
+  serialize(): Record<string, unknown> {
+    return serialize(entered(this, 'kong.log.serialize', PHASES.log).call.request!)
+  },
+  setSerializeValue(key: unknown, value: unknown, options?: unknown): void {
+    setSerializeValue(frameOf(this, 'kong.log.setSerializeValue'), key, value, options)
+  },
+})
+
+const INSPECT_METHODS: Record<string, unknown> = ObjectFreeze({
+  on(): void {
+    SetDelete(inspectOff, entered(this, 'kong.log.inspect.on', PHASES.any).plugin)
+  },
+  off(): void {
+    SetAdd(inspectOff, entered(this, 'kong.log.inspect.off', PHASES.any).plugin)
+  },
+})
+
+function ownKey(methods: Record<string, unknown>, key: string | symbol): key is string {
+  return typeof key === 'string' && ObjectHasOwn(methods, key)
+}
+
+/**
+ * The proxy handler of one handler call's kong.log: a function with methods, made as a proxy over
+ * a shared frozen function (defining a dozen properties on a fresh function per call is slow).
+ * Its traps are on the frozen prototype; the instance carries the frame and the inspect callable.
+ */
+class LogTraps extends FrameBound {
+  #inspect?: object
+
+  apply(_target: unknown, _self: unknown, args: unknown[]): void {
+    line(this, 'kong.log', 'notice', args)
+  }
+  get(target: object, key: string | symbol): unknown {
+    if (!ownKey(LOG_METHODS, key)) return ReflectGet(target, key)
+    if (key !== 'inspect') return LOG_METHODS[key]
+    this.#inspect ??= callable(INSPECT_TARGET, new InspectTraps(frameOf(this, 'kong.log.inspect')))
+    return this.#inspect
+  }
+  has(target: object, key: string | symbol): boolean {
+    return ownKey(LOG_METHODS, key) || key in target
+  }
+}
+ObjectFreeze(LogTraps.prototype)
+ObjectFreeze(LogTraps)
+
+class InspectTraps extends FrameBound {
+  apply(_target: unknown, _self: unknown, args: unknown[]): void {
+    inspect(frameOf(this, 'kong.log.inspect'), args)
+  }
+  get(target: object, key: string | symbol): unknown {
+    return ownKey(INSPECT_METHODS, key) ? INSPECT_METHODS[key] : ReflectGet(target, key)
+  }
+  has(target: object, key: string | symbol): boolean {
+    return ownKey(INSPECT_METHODS, key) || key in target
+  }
+}
+ObjectFreeze(InspectTraps.prototype)
+ObjectFreeze(InspectTraps)
+
+/** A proxy over `target` whose traps are `traps`, carrying the same frame slot (for its methods). */
+function callable(target: () => void, traps: LogTraps | InspectTraps): object {
+  return bindFrame(new ProxyCtor(target, traps as ProxyHandler<() => void>), frameOf(traps, 'kong.log'))
 }
 
 export function logModule(frame: Frame): object {
-  const line = (fn: string, level: string, args: unknown[]): void => {
-    enter(frame, fn, PHASES.any)
-    addLog(frame, level, text(args))
-  }
-  const level =
-    (name: string) =>
-    (...args: unknown[]): void =>
-      line(`kong.log.${name}`, name, args)
-  const inspect = (args: unknown[]): void => {
-    enter(frame, 'kong.log.inspect', PHASES.any)
-    if (SetHas(inspectOff, frame.plugin)) return
-    let out = ''
-    for (let i = 0; i < args.length && out.length <= LINE_CHARS; i++)
-      out += (i === 0 ? '' : ' ') + pretty(args[i])
-    addLog(frame, 'notice', out)
-  }
-  const inspectSwitches = {
-    on: (): void => {
-      enter(frame, 'kong.log.inspect.on', PHASES.any)
-      SetDelete(inspectOff, frame.plugin)
-    },
-    off: (): void => {
-      enter(frame, 'kong.log.inspect.off', PHASES.any)
-      SetAdd(inspectOff, frame.plugin)
-    },
-  }
-  const methods: Record<string, unknown> = {
-    debug: level('debug'),
-    info: level('info'),
-    notice: level('notice'),
-    warn: level('warn'),
-    err: level('err'),
-    crit: level('crit'),
-    alert: level('alert'),
-    emerg: level('emerg'),
-    inspect: callable(INSPECT_TARGET, inspect, inspectSwitches),
-    deprecation: (...args: unknown[]): void => line('kong.log.deprecation', 'warn', args),
-    serialize: (): Record<string, unknown> => {
-      enter(frame, 'kong.log.serialize', PHASES.log)
-      return serialize(frame.call.request!)
-    },
-    setSerializeValue: (key: unknown, value: unknown, options?: unknown): void =>
-      setSerializeValue(frame, key, value, options),
-  }
-  return callable(LOG_TARGET, (args) => line('kong.log', 'notice', args), methods)
+  return callable(LOG_TARGET, new LogTraps(frame))
 }
 
 function setSerializeValue(frame: Frame, key: unknown, value: unknown, options: unknown): void {

@@ -29,6 +29,7 @@ import {
   record,
   Uint8ArrayCtor,
 } from './intrinsics.isolate.ts'
+import { entered, FrameBound, frameOf } from './pdk-bound.isolate.ts'
 import { stateOf } from './pdk-request.isolate.ts'
 import { PHASES } from './phases.isolate.ts'
 import { CAPS, capped, charge, overQuota } from './quota.isolate.ts'
@@ -150,81 +151,107 @@ function responseState(frame: Frame): RequestState['response'] {
   return stateOf(frame).response
 }
 
-export function responseModule(frame: Frame): object {
-  const writer = (fn: string): void => enter(frame, fn, PHASES.responseWriters)
-  const reader = (fn: string): RequestState['response'] => {
-    enter(frame, fn, PHASES.responseReaders)
-    return responseState(frame)
+function writer(self: unknown, fn: string): Frame {
+  return entered(self, fn, PHASES.responseWriters)
+}
+
+function reader(self: unknown, fn: string): RequestState['response'] {
+  return responseState(entered(self, fn, PHASES.responseReaders))
+}
+
+function setOne(
+  self: unknown,
+  fn: string,
+  op: 'response.setHeader' | 'response.addHeader',
+  name: unknown,
+  value: unknown,
+): void {
+  const frame = writer(self, fn)
+  const header = checkHeader(fn, name, value)
+  if (isFraming(header.name)) {
+    addLog(frame, 'warn', framingWarning(header.name))
+    return
   }
-  const setOne = (
-    fn: string,
-    op: 'response.setHeader' | 'response.addHeader',
-    name: unknown,
-    value: unknown,
-  ) => {
-    writer(fn)
-    const header = checkHeader(fn, name, value)
-    if (isFraming(header.name)) return addLog(frame, 'warn', framingWarning(header.name))
-    mutate(frame, { op, name: header.name, value: header.value })
+  mutate(frame, { op, name: header.name, value: header.value })
+  const current = responseState(frame)
+  if (current) applyHeader(current.headers, header.name, header.value, op === 'response.addHeader')
+}
+
+/** kong.response: methods on a frozen prototype; an instance only carries its frame (pdk-bound). */
+class ResponseModule extends FrameBound {
+  getStatus(): number | null {
+    return reader(this, 'kong.response.getStatus')?.status ?? null
+  }
+  getHeader(name: unknown): string | null {
+    const current = reader(this, 'kong.response.getHeader')
+    if (typeof name !== 'string') throw misuse('kong.response.getHeader', 'header name must be a string')
+    return firstHeader(current?.headers, name)
+  }
+  getHeaders(limit?: unknown): Headers {
+    const current = reader(this, 'kong.response.getHeaders')
+    return copyHeaders(current?.headers, maxArgs('kong.response.getHeaders', limit, 'max_headers'))
+  }
+  getSource(): string {
+    return reader(this, 'kong.response.getSource')?.source ?? 'error'
+  }
+  setStatus(status: unknown): void {
+    const fn = 'kong.response.setStatus'
+    const frame = writer(this, fn)
+    const code = checkStatus(fn, status, MIN_STATUS)
+    mutate(frame, { op: 'response.setStatus', status: code })
     const current = responseState(frame)
-    if (current) applyHeader(current.headers, header.name, header.value, op === 'response.addHeader')
+    if (current) current.status = code
   }
-  return ObjectFreeze({
-    getStatus: () => reader('kong.response.getStatus')?.status ?? null,
-    getHeader(name: unknown): string | null {
-      const current = reader('kong.response.getHeader')
-      if (typeof name !== 'string') throw misuse('kong.response.getHeader', 'header name must be a string')
-      return firstHeader(current?.headers, name)
-    },
-    getHeaders(limit?: unknown): Headers {
-      const current = reader('kong.response.getHeaders')
-      return copyHeaders(current?.headers, maxArgs('kong.response.getHeaders', limit, 'max_headers'))
-    },
-    getSource: () => reader('kong.response.getSource')?.source ?? 'error',
-    setStatus(status: unknown): void {
-      const fn = 'kong.response.setStatus'
-      writer(fn)
-      const code = checkStatus(fn, status, MIN_STATUS)
-      mutate(frame, { op: 'response.setStatus', status: code })
-      const current = responseState(frame)
-      if (current) current.status = code
-    },
-    setHeader: (name: unknown, value: unknown) =>
-      setOne('kong.response.setHeader', 'response.setHeader', name, value),
-    addHeader: (name: unknown, value: unknown) =>
-      setOne('kong.response.addHeader', 'response.addHeader', name, value),
-    clearHeader(name: unknown): void {
-      const fn = 'kong.response.clearHeader'
-      writer(fn)
-      if (typeof name !== 'string') throw misuse(fn, 'header name must be a string')
-      mutate(frame, { op: 'response.clearHeader', name })
-      const current = responseState(frame)
-      if (current) applyHeader(current.headers, name, null)
-    },
-    setHeaders(headers: unknown): void {
-      const fn = 'kong.response.setHeaders'
-      writer(fn)
-      const checked = checkHeaders(fn, headers)
-      const kept = record<string | string[]>()
-      const names = ObjectKeys(checked)
-      const current = responseState(frame)
-      for (let i = 0; i < names.length; i++) {
-        const name = names[i]!
-        if (isFraming(name)) {
-          addLog(frame, 'warn', framingWarning(name))
-          continue
-        }
-        kept[name] = checked[name]!
-        if (current) applyHeader(current.headers, name, checked[name]!)
+  setHeader(name: unknown, value: unknown): void {
+    setOne(this, 'kong.response.setHeader', 'response.setHeader', name, value)
+  }
+  addHeader(name: unknown, value: unknown): void {
+    setOne(this, 'kong.response.addHeader', 'response.addHeader', name, value)
+  }
+  clearHeader(name: unknown): void {
+    const fn = 'kong.response.clearHeader'
+    const frame = writer(this, fn)
+    if (typeof name !== 'string') throw misuse(fn, 'header name must be a string')
+    mutate(frame, { op: 'response.clearHeader', name })
+    const current = responseState(frame)
+    if (current) applyHeader(current.headers, name, null)
+  }
+  setHeaders(headers: unknown): void {
+    const fn = 'kong.response.setHeaders'
+    const frame = writer(this, fn)
+    const checked = checkHeaders(fn, headers)
+    const kept = record<string | string[]>()
+    const names = ObjectKeys(checked)
+    const current = responseState(frame)
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i]!
+      if (isFraming(name)) {
+        addLog(frame, 'warn', framingWarning(name))
+        continue
       }
-      mutate(frame, { op: 'response.setHeaders', headers: kept })
-    },
-    exit: (status: unknown, body?: unknown, headers?: unknown): never => exit(frame, status, body, headers),
-    error: (status: unknown, message?: unknown, headers?: unknown): never =>
-      error(frame, status, message, headers),
-    getRawBody: () => getRawBody(frame),
-    setRawBody: (body: unknown) => setRawBody(frame, body),
-  })
+      kept[name] = checked[name]!
+      if (current) applyHeader(current.headers, name, checked[name]!)
+    }
+    mutate(frame, { op: 'response.setHeaders', headers: kept })
+  }
+  exit(status: unknown, body?: unknown, headers?: unknown): never {
+    return exit(frameOf(this, 'kong.response.exit'), status, body, headers)
+  }
+  error(status: unknown, message?: unknown, headers?: unknown): never {
+    return error(frameOf(this, 'kong.response.error'), status, message, headers)
+  }
+  getRawBody(): string | null {
+    return getRawBody(frameOf(this, 'kong.response.getRawBody'))
+  }
+  setRawBody(body: unknown): void {
+    setRawBody(frameOf(this, 'kong.response.setRawBody'), body)
+  }
+}
+ObjectFreeze(ResponseModule.prototype)
+ObjectFreeze(ResponseModule)
+
+export function responseModule(frame: Frame): object {
+  return new ResponseModule(frame)
 }
 
 const EMPTY = new Uint8ArrayCtor(0)

@@ -1,13 +1,14 @@
 /** kong.service: upstream target and timeouts, plus kong.service.request and .response. */
 import type { RequestState } from '../protocol.ts'
 import { bodyKind, maxArgs, parseBody } from './body.isolate.ts'
-import { enter, type Frame, mutate } from './call.isolate.ts'
+import { type Frame, mutate } from './call.isolate.ts'
 import { egressRefused, formatIp, ipLiteral, literalRefusal } from './egress.isolate.ts'
 import { env } from './env.isolate.ts'
 import { misuse, PdkError } from './errors.isolate.ts'
 import { copyHeaders, firstHeader } from './headers.isolate.ts'
 import { NumberIsInteger, ObjectFreeze, PromiseCtor, StringToLowerCase } from './intrinsics.isolate.ts'
 import { requestIo } from './io.isolate.ts'
+import { entered, FrameBound, frameOf } from './pdk-bound.isolate.ts'
 import { stateOf } from './pdk-request.isolate.ts'
 import { serviceRequestModule } from './pdk-service-request.isolate.ts'
 import { PHASES } from './phases.isolate.ts'
@@ -33,63 +34,62 @@ function serviceBody(frame: Frame): Promise<string> {
   })()
 }
 
-function serviceResponseModule(frame: Frame): object {
-  const current = (fn: string): RequestState['serviceResponse'] => {
-    enter(frame, fn, PHASES.responseReaders)
-    return stateOf(frame).serviceResponse
-  }
-  return ObjectFreeze({
-    getStatus: () => current('kong.service.response.getStatus')?.status ?? null,
-    getHeaders(limit?: unknown) {
-      const fn = 'kong.service.response.getHeaders'
-      return copyHeaders(current(fn)?.headers, maxArgs(fn, limit, 'max_headers'))
-    },
-    getHeader(name: unknown): string | null {
-      const fn = 'kong.service.response.getHeader'
-      const response = current(fn)
-      if (typeof name !== 'string') throw misuse(fn, 'name must be a string')
-      return firstHeader(response?.headers, name)
-    },
-    getRawBody(): Promise<string> {
-      current('kong.service.response.getRawBody')
-      return serviceBody(frame)
-    },
-    getBody(mimetype?: unknown, limit?: unknown): Promise<unknown> {
-      const fn = 'kong.service.response.getBody'
-      const response = current(fn)
-      if (mimetype !== undefined && mimetype !== null && typeof mimetype !== 'string') {
-        throw misuse(fn, 'mimetype must be a string')
-      }
-      const contentType =
-        typeof mimetype === 'string' ? mimetype : firstHeader(response?.headers, 'content-type')
-      return (async () => {
-        bodyKind(fn, contentType, limit)
-        return parseBody(fn, await serviceBody(frame), contentType!, limit)
-      })()
-    },
-  })
+function serviceResponse(self: unknown, fn: string): RequestState['serviceResponse'] {
+  return stateOf(entered(self, fn, PHASES.responseReaders)).serviceResponse
 }
 
-/** A class so the two sub-modules are lazy getters on a frozen prototype (cheap per call). */
-class ServiceModule {
-  readonly #frame: Frame
+/** kong.service.response: methods on a frozen prototype; an instance only carries its frame. */
+class ServiceResponseModule extends FrameBound {
+  getStatus(): number | null {
+    return serviceResponse(this, 'kong.service.response.getStatus')?.status ?? null
+  }
+  getHeaders(limit?: unknown): Record<string, string | string[]> {
+    const fn = 'kong.service.response.getHeaders'
+    return copyHeaders(serviceResponse(this, fn)?.headers, maxArgs(fn, limit, 'max_headers'))
+  }
+  getHeader(name: unknown): string | null {
+    const fn = 'kong.service.response.getHeader'
+    const response = serviceResponse(this, fn)
+    if (typeof name !== 'string') throw misuse(fn, 'name must be a string')
+    return firstHeader(response?.headers, name)
+  }
+  getRawBody(): Promise<string> {
+    return serviceBody(entered(this, 'kong.service.response.getRawBody', PHASES.responseReaders))
+  }
+  getBody(mimetype?: unknown, limit?: unknown): Promise<unknown> {
+    const fn = 'kong.service.response.getBody'
+    const frame = entered(this, fn, PHASES.responseReaders)
+    const response = stateOf(frame).serviceResponse
+    if (mimetype !== undefined && mimetype !== null && typeof mimetype !== 'string') {
+      throw misuse(fn, 'mimetype must be a string')
+    }
+    const contentType =
+      typeof mimetype === 'string' ? mimetype : firstHeader(response?.headers, 'content-type')
+    return (async () => {
+      bodyKind(fn, contentType, limit)
+      return parseBody(fn, await serviceBody(frame), contentType!, limit)
+    })()
+  }
+}
+ObjectFreeze(ServiceResponseModule.prototype)
+ObjectFreeze(ServiceResponseModule)
+
+/** kong.service: the two sub-modules made on first use, the setters on the frozen prototype. */
+class ServiceModule extends FrameBound {
   #request?: object
   #response?: object
 
-  constructor(frame: Frame) {
-    this.#frame = frame
-  }
   get request(): object {
-    this.#request ??= serviceRequestModule(this.#frame)
+    this.#request ??= serviceRequestModule(frameOf(this, 'kong.service.request'))
     return this.#request
   }
   get response(): object {
-    this.#response ??= serviceResponseModule(this.#frame)
+    this.#response ??= new ServiceResponseModule(frameOf(this, 'kong.service.response'))
     return this.#response
   }
-  readonly setTarget = (host: unknown, port: unknown): void => {
+  setTarget(host: unknown, port: unknown): void {
     const fn = 'kong.service.setTarget'
-    enter(this.#frame, fn, PHASES.rewriteAccess)
+    const frame = entered(this, fn, PHASES.rewriteAccess)
     if (typeof host !== 'string') throw misuse(fn, 'host must be a string')
     const checked = integerIn(fn, 'port', port, 0, 65535)
     // An IP literal, however spelled, is checked here so the plugin can catch a refusal.
@@ -105,18 +105,18 @@ class ServiceModule {
       const why = literalRefusal(env.egress, address, checked)
       if (why !== null) throw egressRefused(fn, `${target}:${checked}`, why)
     }
-    mutate(this.#frame, { op: 'service.setTarget', host: target, port: checked })
+    mutate(frame, { op: 'service.setTarget', host: target, port: checked })
   }
-  readonly setRetries = (retries: unknown): void => {
+  setRetries(retries: unknown): void {
     const fn = 'kong.service.setRetries'
-    enter(this.#frame, fn, PHASES.access)
-    mutate(this.#frame, { op: 'service.setRetries', retries: integerIn(fn, 'retries', retries, 0, 32767) })
+    const frame = entered(this, fn, PHASES.access)
+    mutate(frame, { op: 'service.setRetries', retries: integerIn(fn, 'retries', retries, 0, 32767) })
   }
-  readonly setTimeouts = (connect: unknown, write: unknown, read: unknown): void => {
+  setTimeouts(connect: unknown, write: unknown, read: unknown): void {
     const fn = 'kong.service.setTimeouts'
-    enter(this.#frame, fn, PHASES.access)
+    const frame = entered(this, fn, PHASES.access)
     const max = 2147483646
-    mutate(this.#frame, {
+    mutate(frame, {
       op: 'service.setTimeouts',
       connect: integerIn(fn, 'connect_timeout', connect, 1, max),
       write: integerIn(fn, 'write_timeout', write, 1, max),
@@ -125,7 +125,8 @@ class ServiceModule {
   }
 }
 ObjectFreeze(ServiceModule.prototype)
+ObjectFreeze(ServiceModule)
 
 export function serviceModule(frame: Frame): object {
-  return ObjectFreeze(new ServiceModule(frame))
+  return new ServiceModule(frame)
 }

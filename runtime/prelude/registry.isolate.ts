@@ -3,8 +3,20 @@
  * bundle leaves `globalThis.__isogatePlugin`, which `adopt` moves here under the plugin's name.
  */
 import { PHASE_NAMES, type PhaseName } from '../protocol.ts'
-import { ErrorCtor, MapCtor, MapGet, MapSet, push, ReflectDeleteProperty } from './intrinsics.isolate.ts'
-import { toPlain, writeJson } from './values.isolate.ts'
+import {
+  ArrayIsArray,
+  ErrorCtor,
+  MapCtor,
+  MapForEach,
+  MapGet,
+  MapSet,
+  OrdinaryHasInstance,
+  push,
+  ReflectApply,
+  ReflectDeleteProperty,
+  record,
+} from './intrinsics.isolate.ts'
+import { describe, toPlain, writeJson } from './values.isolate.ts'
 
 export interface PluginEntry {
   name: string
@@ -90,4 +102,67 @@ export function meta(name: unknown): string {
     phases,
     schema: copy(plugin.schema),
   })
+}
+
+/** At most this many names in one `phases(config)` answer, each at most this long. */
+const MAX_PHASE_NAMES = 16
+const MAX_PHASE_NAME = 32
+
+/**
+ * The handler's `phases(config)` for each configuration (PhaseResult.phases), or null when the
+ * handler has no `phases`. Runs plugin code under the configure crossing's timeout; a list comes
+ * back as copied strings (the host checks the names), anything else as the text saying why.
+ */
+export function phaseSets(plugin: PluginEntry): Record<string, string[] | string> | null {
+  let declare: unknown
+  try {
+    declare = (plugin.handler as Record<string, unknown>)['phases']
+  } catch (error) {
+    declare = new ErrorCtor(`reading phases threw: ${describe(error)}`)
+  }
+  if (declare === undefined) return null
+  const sets = record<string[] | string>()
+  MapForEach(plugin.configs, (config, id) => {
+    sets[id] =
+      typeof declare === 'function'
+        ? phaseList(declare as () => unknown, plugin.handler, config)
+        : notAList(declare)
+  })
+  return sets
+}
+
+function notAList(declare: unknown): string {
+  return OrdinaryHasInstance(ErrorCtor, declare) ? describe(declare) : 'phases is not a function'
+}
+
+function phaseList(
+  declare: (...args: never) => unknown,
+  handler: object,
+  config: unknown,
+): string[] | string {
+  try {
+    const answer: unknown = ReflectApply(declare, handler, [config])
+    if (!ArrayIsArray(answer)) return `phases(config) returned ${kindOf(answer)}, not a list of phase names`
+    const length = answer.length
+    if (length > MAX_PHASE_NAMES)
+      return `phases(config) returned ${length} names, more than ${MAX_PHASE_NAMES}`
+    const names: string[] = []
+    for (let i = 0; i < length; i++) {
+      const name: unknown = answer[i]
+      if (typeof name !== 'string' || name.length > MAX_PHASE_NAME)
+        return `phases(config)[${i}] is not a phase name: ${describe(name)}`
+      push(names, name)
+    }
+    return names
+  } catch (error) {
+    // Thrown by phases itself, or by a proxy or getter it returned.
+    return `phases(config) threw: ${describe(error)}`
+  }
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null'
+  if (typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function')
+    return 'a promise'
+  return `a ${typeof value}`
 }

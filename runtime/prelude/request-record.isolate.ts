@@ -1,11 +1,13 @@
 /** What the isolate keeps per request between phase calls, keyed by the host's request id. */
-import type { RequestState } from '../protocol.ts'
+import type { Headers, RequestState } from '../protocol.ts'
+import { isArrived } from './base-state.isolate.ts'
 import {
   define,
   MapCtor,
   MapDelete,
   MapGet,
   MapSet,
+  ObjectHasOwn,
   ObjectKeys,
   own,
   ReflectDeleteProperty,
@@ -53,11 +55,11 @@ export function routeAndService(state: RequestState, reuse: unknown): boolean {
   const again = (key: string) => reuse !== null && typeof reuse === 'object' && own(reuse, key) === true
   if (again('route')) {
     if (lastRoute === undefined) return false
-    define(state, 'route', lastRoute)
+    setOwn(state, 'route', lastRoute)
   } else lastRoute = own(state, 'route') as RequestState['route']
   if (again('service')) {
     if (lastService === undefined) return false
-    define(state, 'service', lastService)
+    setOwn(state, 'service', lastService)
   } else lastService = own(state, 'service') as RequestState['service']
   return true
 }
@@ -87,10 +89,21 @@ export function applyDelta(request: RequestRecord, delta: Partial<RequestState>)
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!
     const value = own(delta, key)
-    define(request.state, key, value)
+    // A base state's headers are its class's accessor (the lines are dropped for the new ones).
+    if (key === 'headers' && isArrived(request.state)) request.state.headers = value as Headers
+    else setOwn(request.state, key, value)
     if (key === 'shared') fill(request.shared, value)
     if (key === 'rawBody' && typeof value === 'string') request.rawBody = value
   }
+}
+
+/**
+ * Sets a state field: an own data property (every field of a state the host encoded) takes an
+ * assignment, which runs no setter; defining it anew would cost V8 a map transition each time.
+ */
+function setOwn(state: RequestState, key: string, value: unknown): void {
+  if (ObjectHasOwn(state, key)) (state as unknown as Record<string, unknown>)[key] = value
+  else define(state, key, value)
 }
 
 /** Replaces the contents of kong.ctx.shared, keeping the object plugins may hold. */

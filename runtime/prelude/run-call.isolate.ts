@@ -60,6 +60,7 @@ export function newCall(
     sharedBefore: request ? writeJson(sharedCopy(request)) : '',
     last,
     configureArgs: null,
+    phaseSets: null,
     api: null,
     quota: null,
     chars: 0,
@@ -249,6 +250,7 @@ function finish(record: CallRecord, seq: number): string {
   }
   const result: PhaseResult = { seq, outcomes: record.outcomes, mutations: record.mutations }
   if (record.exit) result.exit = record.exit
+  if (record.phaseSets !== null) result.phases = record.phaseSets
   if (record.chunk?.changed) result.chunk = base64Encode(record.chunk.bytes!)
   const request = record.request
   if (request) {

@@ -8,7 +8,7 @@ import {
   type RequestModel,
   withPending,
 } from '../../host/chain/index.ts'
-import type { ChainEntry } from '../../host/plugins/index.ts'
+import type { ChainEntry, PhaseNeeds } from '../../host/plugins/index.ts'
 import type { IoRequest, PhaseName } from '../../runtime/protocol.ts'
 import type { FakeUpstreamResponse, UpstreamRequest } from './types.ts'
 
@@ -38,6 +38,7 @@ const EMPTY = Buffer.alloc(0)
 export class PluginExchange {
   readonly #model: RequestModel
   readonly #entries: readonly ChainEntry[]
+  readonly #needs: PhaseNeeds
   readonly #session: IsolateSession
   readonly #options: ChainOptions
   readonly #requestBody: Buffer
@@ -47,6 +48,8 @@ export class PluginExchange {
   constructor(parts: {
     model: RequestModel
     entry: ChainEntry
+    /** Which phases the entry's configuration needs (its plugin's `phases(config)`). */
+    needs: PhaseNeeds
     session: IsolateSession
     options: ChainOptions
     requestBody: Buffer
@@ -54,6 +57,7 @@ export class PluginExchange {
   }) {
     this.#model = parts.model
     this.#entries = [parts.entry]
+    this.#needs = parts.needs
     this.#session = parts.session
     this.#options = parts.options
     this.#requestBody = parts.requestBody
@@ -85,7 +89,7 @@ export class PluginExchange {
   }
 
   #implements(phase: PhaseName): boolean {
-    return this.#entries.some((entry) => entry.plugin.phases.includes(phase))
+    return this.#entries.some((entry) => this.#needs.needs(entry, phase))
   }
 
   /** One phase call, when the plugin implements the phase and its isolate is alive (a limit kills it). */

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os'
-import { type ChainOptions, configureIfChanged, RequestModel } from '../../host/chain/index.ts'
+import { type ChainOptions, configureIfChanged, LearnedPhases, RequestModel } from '../../host/chain/index.ts'
 import { entityInfo } from '../../host/data/index.ts'
 import { PLUGIN_READABLE_SCHEMAS, type PluginEntity } from '../../host/entities/index.ts'
 import { VERSION } from '../../host/gateway/index.ts'
@@ -59,18 +59,23 @@ export async function runPlugin(options: RunPluginOptions): Promise<PluginRunRes
     },
   })
   try {
-    configureIfChanged(
-      isolate,
-      new Map(),
-      plugin.name,
-      { [INSTANCE_ID]: checked.config },
-      chainOptions.wallMs,
-    )
+    const configs = { [INSTANCE_ID]: checked.config }
+    const configured = configureIfChanged(isolate, new Map(), plugin.name, configs, chainOptions.wallMs)
+    // The phases this configuration needs (the handler's `phases(config)`), checked as the gateway does.
+    const needs = new LearnedPhases()
+    const warning = needs.learn(plugin, configs, configured?.phases)
+    if (warning !== null) {
+      chainOptions.logger.warn(
+        warning,
+        'phases(config) answer refused: those configurations run every phase their handler has',
+      )
+    }
     const request = options.request ?? {}
     const upstream = options.upstreamResponse ?? {}
     const exchange = new PluginExchange({
       model: new RequestModel(fakeRequestState(request)),
       entry: { plugin, instance: instance(plugin.name, checked.config) },
+      needs,
       session: { key: plugin.name, lease: { isolate, release: () => {} }, cpu: new Map() },
       options: chainOptions,
       requestBody: Buffer.from(request.body ?? ''),

@@ -79,6 +79,7 @@ export function scriptedPlugins(script: PluginScript): ScriptedPlugins {
       buffered: script.buffered === true,
       hasHeaderFilter: script.headerFilter !== undefined,
       hasBodyFilter: script.bodyFilter !== undefined,
+      hasLog: true,
       async access() {
         record.push({ phase: 'access' })
         const upstream = unchanged(info)

@@ -67,9 +67,9 @@ describe('crossings per phase call', () => {
   async function run(config: string) {
     let crossings = 0
     const counting: IsolateHandle = {
-      dispatch: (message, timeoutMs) => {
+      dispatch: (message, timeoutMs, tail) => {
         crossings++
-        return isolate.dispatch(message, timeoutMs)
+        return isolate.dispatch(message, timeoutMs, tail)
       },
       cpuTimeMs: () => isolate.cpuTimeMs(),
       heap: () => isolate.heap(),

@@ -15,7 +15,8 @@ describe('the plugin host process', () => {
     upstream = createServer((_, res) => res.end('upstream says hi'))
     await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve))
     gw = await startTestGateway(
-      { plugins: 'api-bomb', plugin_paths: FIXTURE_PLUGINS, plugin_cpu_ms: 1000, plugin_wall_ms: 2000 },
+      // The loop's crossing timeout (4 × 400 + 50 ms) comes before the wall limit: a cpu_limit.
+      { plugins: 'api-bomb', plugin_paths: FIXTURE_PLUGINS, plugin_cpu_ms: 400, plugin_wall_ms: 2000 },
       { captureLogs: true },
     )
     const port = (upstream.address() as AddressInfo).port

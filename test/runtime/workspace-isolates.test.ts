@@ -25,9 +25,9 @@ describe('a workspace isolate (isolation = workspace)', () => {
           const isolate = await createPluginIsolate(options)
           built.push({ plugins: options.plugins.map((p) => p.name), isolate })
           const dispatch = isolate.dispatch.bind(isolate)
-          isolate.dispatch = (message, timeoutMs) => {
+          isolate.dispatch = (message, timeoutMs, tail) => {
             if (message.kind === 'call' && message.phase === 'access') accessRuns.push(message.run)
-            return dispatch(message, timeoutMs)
+            return dispatch(message, timeoutMs, tail)
           }
           return isolate
         },

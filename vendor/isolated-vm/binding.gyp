@@ -55,9 +55,6 @@
 					'RuntimeTypeInfo': 'true',
 				},
 			},
-			'conditions': [
-				[ 'OS == "linux"', { 'defines': [ 'USE_CLOCK_THREAD_CPUTIME_ID' ] } ],
-			],
 			'sources': [
 				'src/external_copy/external_copy.cc',
 				'src/external_copy/serializer.cc',
@@ -89,7 +86,10 @@
 				'src/module/session_handle.cc',
 				'src/module/transferable.cc'
 			],
+			# isogate patch: upstream set the define below in a second 'conditions' key of this target;
+			# a repeated key keeps only the last one, so it was never set and `cpuTime` was wall time.
 			'conditions': [
+				[ 'OS == "linux"', { 'defines': [ 'USE_CLOCK_THREAD_CPUTIME_ID' ] } ],
 				[ 'OS != "win"', {
 					'dependencies': [ 'nortti' ],
 					'sources/': [ [ 'exclude', '_nortti\\.cc$'] ],

@@ -15,6 +15,7 @@
 #include "lib/covariant.h"
 #include "lib/lockable.h"
 #include "lib/thread_pool.h"
+#include "lib/timer.h"
 #include "v8-profiler.h"
 
 #include <atomic>
@@ -95,7 +96,8 @@ class IsolateEnvironment {
 		std::shared_ptr<v8::ArrayBuffer::Allocator> allocator_ptr;
 		std::shared_ptr<v8::BackingStore> snapshot_blob_ptr;
 		v8::StartupData startup_data{};
-		void* timer_holder = nullptr;
+		// isogate patch: the isolate's armed timeouts (lib/timer.h), was the innermost `timer_t`
+		timeout_slot_t timer_holder;
 		size_t memory_limit = 0;
 		size_t initial_heap_size_limit = 0;
 		size_t misc_memory_size = 0;

@@ -42,6 +42,9 @@ class Executor { // "En taro adun"
 				void Pause();
 				void Resume();
 				static auto Now() -> TimePoint;
+				// isogate patch: the thread's CPU time at a start, and the CPU counted since (executor.cc)
+				static auto Start() -> TimePoint;
+				auto Spent() const -> std::chrono::nanoseconds;
 
 			private:
 				Executor& executor;

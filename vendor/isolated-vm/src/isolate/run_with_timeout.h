@@ -7,6 +7,7 @@
 #include "lib/timer.h"
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <thread>
 
 namespace ivm {
@@ -71,16 +72,15 @@ auto RunWithTimeout(uint32_t timeout_ms, F&& fn) -> v8::Local<v8::Value> {
 	TimeoutRunner::State state;
 	v8::MaybeLocal<v8::Value> result;
 	{
-		std::unique_ptr<timer_t> timer_ptr;
-		if (timeout_ms != 0) {
-			timer_ptr = std::make_unique<timer_t>(timeout_ms, &isolate.timer_holder, [&](void* next) {
+		// isogate patch: armed on the isolate's `timeout_slot_t` (lib/timer.h) instead of a `timer_t`
+		// per call; the callback is upstream's, run on a thread of its own when the timeout is due.
+		auto on_timeout = [&]() {
 				auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{5};
 
 				{
 					std::lock_guard<std::mutex> lock{state.mutex};
 					if (state.did_finish) {
 						// Timer triggered as the function was finishing, bail early
-						timer_t::chain(next);
 						return;
 					}
 					// Set up interrupt
@@ -100,7 +100,6 @@ auto RunWithTimeout(uint32_t timeout_ms, F&& fn) -> v8::Local<v8::Value> {
 						}
 					}
 				}
-				timer_t::chain(next);
 
 				// Wait for TimeoutRunner release (either it ran, or was cancelled)
 				{
@@ -132,7 +131,12 @@ auto RunWithTimeout(uint32_t timeout_ms, F&& fn) -> v8::Local<v8::Value> {
 					// Aggressively terminate the isolate because sometimes v8 just doesn't get the hint
 					isolate->TerminateExecution();
 				}
-			});
+		};
+		std::optional<timeout_t> timeout;
+		if (timeout_ms != 0) {
+			timeout.emplace(timeout_ms, isolate.timer_holder, [](void* context) {
+				(*static_cast<decltype(on_timeout)*>(context))();
+			}, &on_timeout);
 		}
 
 		if (!isolate.terminated) {

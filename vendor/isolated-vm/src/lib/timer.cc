@@ -7,6 +7,9 @@
 #include <thread>
 #include <utility>
 #include <unordered_set>
+#include <vector>
+#include <system_error>
+#include <limits>
 
 namespace ivm {
 
@@ -228,6 +231,202 @@ void timer_t::wait_detached(uint32_t ms, const callback_t& callback) {
 		std::chrono::steady_clock::now() + std::chrono::milliseconds{ms},
 		nullptr, callback, lock
 	), lock);
+}
+
+/**
+ * isogate patch: timeout_t, timeout_slot_t and their monitor thread (see timer.h).
+ */
+namespace {
+	using steady_clock = std::chrono::steady_clock;
+	constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
+	// `wake` while the monitor scans: every arming wakes it again, so none is missed.
+	constexpr int64_t kScanning = std::numeric_limits<int64_t>::min();
+
+	auto ticks(steady_clock::time_point time) -> int64_t {
+		return time.time_since_epoch().count();
+	}
+}
+
+struct timeout_monitor_t {
+	std::mutex mutex;
+	std::condition_variable wake_cv;
+	std::condition_variable done_cv;
+	std::unordered_set<timeout_slot_t*> slots;
+	// When the monitor wakes next (steady_clock ticks), kNever when nothing is armed.
+	std::atomic<int64_t> wake{kNever};
+	bool woken = false;
+	bool started = false;
+
+	// Never destroyed: slots of isolates disposed while the module unloads still unregister.
+	static auto get() -> timeout_monitor_t& {
+		static auto* monitor = new timeout_monitor_t;
+		return *monitor;
+	}
+
+	// A slot's look moved earlier, to `at`: wake the monitor when it would sleep past it.
+	void armed(int64_t at) {
+		int64_t next = wake.load();
+		if (next != kScanning && next <= at) {
+			return;
+		}
+		std::lock_guard<std::mutex> lock{mutex};
+		if (!started) {
+			std::thread{[this] { run(); }}.detach();
+			started = true;
+		}
+		woken = true;
+		wake_cv.notify_one();
+	}
+
+	void run() {
+		std::vector<timeout_t*> due;
+		std::unique_lock<std::mutex> lock{mutex};
+		while (true) {
+			woken = false;
+			wake.store(kScanning);
+			auto now = steady_clock::now();
+			int64_t next = kNever;
+			for (auto* slot : slots) {
+				int64_t at = slot->wake_at.load();
+				if (at != 0 && at <= ticks(now)) {
+					at = look(*slot, now, due);
+				}
+				if (at != 0 && at < next) {
+					next = at;
+				}
+			}
+			wake.store(next);
+			for (auto* timeout : due) {
+				start(timeout, lock);
+			}
+			due.clear();
+			if (next == kNever) {
+				wake_cv.wait(lock, [&] { return woken; });
+			} else {
+				wake_cv.wait_until(lock, steady_clock::time_point{steady_clock::duration{next}}, [&] { return woken; });
+			}
+		}
+	}
+
+	// Collects the slot's due timeouts (marked running, so they outlive this) and returns when to
+	// look again, 0 for never.
+	static auto look(timeout_slot_t& slot, steady_clock::time_point now, std::vector<timeout_t*>& due) -> int64_t {
+		std::lock_guard<std::mutex> lock{slot.mutex};
+		int64_t next = 0;
+		for (auto* timeout = slot.innermost; timeout != nullptr; timeout = timeout->outer) {
+			if (timeout->fired || timeout->is_paused()) {
+				continue;
+			} else if (timeout->deadline <= now) {
+				timeout->fired = true;
+				timeout->running = true;
+				due.push_back(timeout);
+			} else if (next == 0 || ticks(timeout->deadline) < next) {
+				next = ticks(timeout->deadline);
+			}
+		}
+		slot.wake_at.store(next);
+		return next;
+	}
+
+	// Runs a due callback on a thread of its own (it may wait for the call to end); on this one if
+	// no thread can be made.
+	void start(timeout_t* timeout, std::unique_lock<std::mutex>& lock) {
+		try {
+			std::thread{[this, timeout] { fire(timeout); }}.detach();
+		} catch (const std::system_error&) {
+			lock.unlock();
+			fire(timeout);
+			lock.lock();
+		}
+	}
+
+	void fire(timeout_t* timeout) {
+		timeout->callback(timeout->context);
+		std::lock_guard<std::mutex> lock{mutex};
+		timeout->running = false;
+		done_cv.notify_all();
+	}
+};
+
+timeout_t::timeout_t(uint32_t ms, timeout_slot_t& slot, callback_t callback, void* context) :
+		slot{slot}, callback{callback}, context{context},
+		deadline{steady_clock::now() + std::chrono::milliseconds{ms}} {
+	bool earlier = false;
+	{
+		std::lock_guard<std::mutex> lock{slot.mutex};
+		outer = slot.innermost;
+		slot.innermost = this;
+		earlier = slot.look_at(deadline);
+	}
+	if (earlier) {
+		timeout_monitor_t::get().armed(ticks(deadline));
+	}
+}
+
+timeout_t::~timeout_t() {
+	bool did_fire = false;
+	{
+		std::lock_guard<std::mutex> lock{slot.mutex};
+		// Innermost in the common case; unlinked wherever it is, so the slot never holds a dead one.
+		for (auto** link = &slot.innermost; *link != nullptr; link = &(*link)->outer) {
+			if (*link == this) {
+				*link = outer;
+				break;
+			}
+		}
+		did_fire = fired;
+	}
+	if (did_fire) {
+		auto& monitor = timeout_monitor_t::get();
+		std::unique_lock<std::mutex> lock{monitor.mutex};
+		monitor.done_cv.wait(lock, [&] { return !running; });
+	}
+}
+
+timeout_slot_t::timeout_slot_t() {
+	auto& monitor = timeout_monitor_t::get();
+	std::lock_guard<std::mutex> lock{monitor.mutex};
+	monitor.slots.insert(this);
+}
+
+timeout_slot_t::~timeout_slot_t() {
+	auto& monitor = timeout_monitor_t::get();
+	std::lock_guard<std::mutex> lock{monitor.mutex};
+	monitor.slots.erase(this);
+}
+
+auto timeout_slot_t::look_at(steady_clock::time_point at) -> bool {
+	int64_t current = wake_at.load();
+	if (current != 0 && current <= ticks(at)) {
+		return false;
+	}
+	wake_at.store(ticks(at));
+	return true;
+}
+
+void timeout_slot_t::pause() {
+	std::lock_guard<std::mutex> lock{mutex};
+	if (innermost != nullptr && !innermost->is_paused()) {
+		innermost->paused_at = steady_clock::now();
+	}
+}
+
+void timeout_slot_t::resume() {
+	bool earlier = false;
+	steady_clock::time_point deadline;
+	{
+		std::lock_guard<std::mutex> lock{mutex};
+		if (innermost == nullptr || !innermost->is_paused()) {
+			return;
+		}
+		innermost->deadline += steady_clock::now() - innermost->paused_at;
+		innermost->paused_at = {};
+		deadline = innermost->deadline;
+		earlier = !innermost->fired && look_at(deadline);
+	}
+	if (earlier) {
+		timeout_monitor_t::get().armed(ticks(deadline));
+	}
 }
 
 } // namespace ivm
