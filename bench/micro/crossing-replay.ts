@@ -2,11 +2,20 @@
  * Dev figure: the isolate side of a chain's phase calls, replayed in a loop on one real isolate
  * (isolation = workspace): the host's own callIsolate with a RequestModel per request, bundled
  * plugins, no HTTP. Prints host CPU µs per request (process.cpuUsage, the crossing runs on this
- * thread) and the isolate's own share (cpuTime). `node --import tsx bench/micro/crossing-replay.ts [n]`
+ * thread) and the isolate's own share (cpuTime). `IN_PROCESS=1` runs the same prelude in a node:vm
+ * context instead (bench/in-process), to profile the prelude by name.
+ *
+ *     node --no-node-snapshot --import tsx bench/micro/crossing-replay.ts [requests] [plugin,plugin|none]
  */
 import { hostname } from 'node:os'
 import { fileURLToPath } from 'node:url'
-import { type ChainOptions, callIsolate, configureIfChanged, RequestModel } from '../../host/chain/index.ts'
+import {
+  type ChainOptions,
+  callIsolate,
+  configureIfChanged,
+  RequestModel,
+  requestText,
+} from '../../host/chain/index.ts'
 import { createLogger } from '../../host/log/index.ts'
 import { createPluginIsolate } from '../../runtime/isolate/index.ts'
 import { preludeSource, requestState } from '../../runtime/prelude/index.ts'
@@ -81,10 +90,7 @@ async function one(i: number): Promise<void> {
   const state = requestState({ id: `r${i}`, headers: {} })
   for (let h = 0; h < raw.length; h += 2)
     state.headers[(raw[h] as string).toLowerCase()] = raw[h + 1] as string
-  const model = new RequestModel(state, () => {
-    const { requestText } = textModule
-    return requestText(state, raw)
-  })
+  const model = new RequestModel(state, () => requestText(state, raw))
   const session = { key: 'ws', lease: { isolate, release: () => {} }, cpu: new Map() }
   const io = async () => null
   const failure = await callIsolate(session as never, model, 'access', entries, options, io, { last: false })
@@ -93,7 +99,6 @@ async function one(i: number): Promise<void> {
   const f2 = await callIsolate(session as never, model, 'headerFilter', entries, options, io, { last: true })
   if (f2) throw new Error(JSON.stringify(f2))
 }
-const textModule = await import('../../host/chain/request-text.ts')
 
 for (let i = 0; i < 2000; i++) await one(i)
 const cpu0 = process.cpuUsage()

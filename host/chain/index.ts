@@ -12,5 +12,6 @@ export {
 export { type ChainFlags, LearnedPhases, type PhaseWarning } from './phase-needs.ts'
 export { PluginQuarantine, type QuarantineEntry, type StrikeReport } from './quarantine.ts'
 export { type ExitResponse, RequestModel } from './request-model.ts'
+export { requestText } from './request-text.ts'
 export { BUILD_SAMPLES, PHASE_SAMPLES, TimingRing, type TimingStats } from './timing-ring.ts'
 export { WorkerPlugins } from './worker-plugins.ts'
