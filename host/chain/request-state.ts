@@ -121,12 +121,7 @@ export interface KnownState {
   logInfo: RequestState['logInfo']
 }
 
-/**
- * What changed since an isolate's last call of this request: the request's method, query,
- * headers and upstream when their version moved, the response side likewise, and the consumer,
- * credential and kong.ctx.shared when they are other objects than the view holds. Without a
- * known view (its last call failed) everything that changes goes.
- */
+/** The view an isolate holds after a successful call: what it was sent, and what its own setters made. */
 export function knownState(model: RequestModel): KnownState {
   const { state } = model
   return {
@@ -141,15 +136,16 @@ export function knownState(model: RequestModel): KnownState {
   }
 }
 
+/**
+ * What changed since an isolate's last call of this request: the request's method, query,
+ * headers and upstream when their version moved, the response side likewise, and the consumer,
+ * credential and kong.ctx.shared when they are other objects than the view holds. Without a
+ * known view (its last call failed) everything that changes goes.
+ */
 export function stateDelta(model: RequestModel, known: KnownState | undefined): Partial<RequestState> {
   const { state } = model
   const delta: Partial<RequestState> = {}
-  if (known?.requestVersion !== model.requestVersion) {
-    delta.method = state.method
-    delta.rawQuery = state.rawQuery
-    delta.headers = state.headers
-    delta.upstream = state.upstream
-  }
+  if (known?.requestVersion !== model.requestVersion) requestFields(delta, state)
   const responseSeen = known?.responseVersion === model.responseVersion
   if (!responseSeen || known?.response !== state.response) delta.response = state.response
   if (!responseSeen || known?.serviceResponse !== state.serviceResponse)
@@ -169,12 +165,7 @@ export function stateDelta(model: RequestModel, known: KnownState | undefined): 
 export function baseDelta(model: RequestModel): Partial<RequestState> {
   const { state } = model
   const delta: Partial<RequestState> = {}
-  if (model.requestVersion !== 0) {
-    delta.method = state.method
-    delta.rawQuery = state.rawQuery
-    delta.headers = state.headers
-    delta.upstream = state.upstream
-  }
+  if (model.requestVersion !== 0) requestFields(delta, state)
   if (state.response !== null) delta.response = state.response
   if (state.serviceResponse !== null) delta.serviceResponse = state.serviceResponse
   if (state.logInfo !== undefined) delta.logInfo = state.logInfo
@@ -182,4 +173,12 @@ export function baseDelta(model: RequestModel): Partial<RequestState> {
   if (state.credential !== null) delta.credential = state.credential
   if (Object.keys(state.shared).length > 0) delta.shared = state.shared
   return delta
+}
+
+/** The request's fields plugins' setters change (one version counts them all). */
+function requestFields(delta: Partial<RequestState>, state: RequestState): void {
+  delta.method = state.method
+  delta.rawQuery = state.rawQuery
+  delta.headers = state.headers
+  delta.upstream = state.upstream
 }
