@@ -10,7 +10,7 @@ import { treeProcessesRunning } from './cpu-time.ts'
 import { PortTaken, pickPort, stopProcess, withFreshPorts } from './processes.ts'
 
 /** What a proxy worker's command line names (the supervisor forks workers with this entry). */
-const WORKER_ENTRY = 'worker-main'
+const WORKER_ENTRY = 'dist/worker.js'
 
 const STOPPING = /^isogate: SIG[A-Z]+ received, finishing in-flight requests$/
 
@@ -22,7 +22,7 @@ export interface IsogateProcess {
   admin: string
   /** The status listener's origin, when `status` was asked for. */
   statusUrl: string | null
-  /** The pids of its proxy workers (the processes that run `host/gateway/worker-main`). */
+  /** The pids of its proxy workers (the processes that run `dist/worker.js`). */
   workers(): number[]
   /** Stops it and removes its temporary prefix. */
   stop(): Promise<void>
@@ -51,7 +51,8 @@ async function launchOnce(
   const prefix = mkdtempSync(join(tmpdir(), 'isogate-bench-'))
   const [proxyPort, adminPort, statusPort] = [await pickPort(), await pickPort(), await pickPort()]
   const bin = fileURLToPath(new URL('../bin/isogate.js', import.meta.url))
-  const child = spawn(process.execPath, [bin, 'start'], {
+  // With the flags of the bin's first line, so no launcher process sits in the measured tree.
+  const child = spawn(process.execPath, ['--no-node-snapshot', '--enable-source-maps', bin, 'start'], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: {
       ...process.env,

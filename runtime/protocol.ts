@@ -54,6 +54,14 @@ export const FRAMING_HEADERS: readonly string[] = [
   'proxy-connection',
 ]
 
+/**
+ * A host name `kong.service.setTarget` may aim at (lower case, no trailing dot): letters, digits,
+ * `-` and `_`, in labels of up to 63 characters, 253 in all. Checked in the prelude (a PDK error the
+ * plugin can catch) and again by the host.
+ */
+export const TARGET_HOST_NAME =
+  /^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*$/
+
 export const REQUEST_PHASES = ['rewrite', 'access', 'response', 'headerFilter', 'bodyFilter', 'log'] as const
 export type RequestPhase = (typeof REQUEST_PHASES)[number]
 
@@ -415,3 +423,11 @@ export interface PhaseResult {
    */
   phases?: Record<string, string[] | string>
 }
+
+/**
+ * An answer as the host holds it after parseResult (runtime/isolate/validate-result.ts): the
+ * envelope checked (seq, fault, quota, pending and io, outcomes and their logs, exit, shared,
+ * chunk, counts and sizes), the operations still as the isolate wrote them. Only
+ * host/chain/apply-mutations.ts reads those, checking each one as it applies it.
+ */
+export type ParsedResult = Omit<PhaseResult, 'mutations'> & { mutations: readonly unknown[] }

@@ -120,14 +120,25 @@ describe('isogate CLI', { timeout: 90_000 }, () => {
   it('start: proxies through cluster workers, is healthy, and a 201 survives SIGKILL', async () => {
     const prefix = mkdtempSync(join(dir, 'node-'))
     const node = await startCliNode(prefix)
-    // The launcher caps glibc's malloc arenas for the supervisor (and so its workers), unless the
-    // operator set a value of their own.
+    // The command caps glibc's malloc arenas for the processes it starts (the workers hold the
+    // isolates), unless the operator set a value of their own.
     const arenas = (pid: number) =>
       readFileSync(`/proc/${pid}/environ`, 'utf8')
         .split('\0')
         .find((entry) => entry.startsWith('MALLOC_ARENA_MAX='))
+    const children = (pid: number) =>
+      readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).map(Number)
     try {
-      expect(arenas(node.pid())).toBe('MALLOC_ARENA_MAX=2')
+      const workers = children(node.pid())
+      expect(workers.length).toBeGreaterThanOrEqual(2)
+      for (const worker of workers) expect(arenas(worker)).toBe('MALLOC_ARENA_MAX=2')
+      // The node runs the compiled tree: the workers run dist/worker.js, and nothing loads tsx.
+      const cmdline = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')
+      expect(cmdline(node.pid()).some((arg) => arg.endsWith('bin/isogate.js'))).toBe(true)
+      expect(
+        workers.filter((pid) => cmdline(pid).some((arg) => arg.endsWith('dist/worker.js'))),
+      ).toHaveLength(2)
+      for (const pid of [node.pid(), ...workers]) expect(cmdline(pid).join(' ')).not.toContain('tsx')
       const health = await runCli(['health'], { cwd: prefix, env: node.env })
       expect(health.code).toBe(0)
 

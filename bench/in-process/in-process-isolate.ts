@@ -11,7 +11,7 @@ import {
   parseResult,
 } from '../../runtime/isolate/index.ts'
 import { PRELUDE_FILENAME } from '../../runtime/prelude/index.ts'
-import { BASE_SEPARATOR, type HostMessage, type PhaseResult } from '../../runtime/protocol.ts'
+import { BASE_SEPARATOR, type HostMessage, type ParsedResult } from '../../runtime/protocol.ts'
 
 /** The prelude's `globalThis.__isogate`, as functions of the context's realm. */
 interface Gate {
@@ -60,7 +60,7 @@ export class InProcessIsolate implements IsolateHandle {
    * at the end of each crossing (the context's own queue, `microtaskMode: 'afterEvaluate'`), so a
    * call settles inside the same call exactly as it does in an isolate.
    */
-  dispatch(message: HostMessage, _timeoutMs: number, tail?: string): PhaseResult {
+  dispatch(message: HostMessage, _timeoutMs: number, tail?: string): ParsedResult {
     if (this.#disposed) throw new IsolateError('isolate_disposed', 'the plugin context is disposed')
     const seq = ++this.#seq
     message.seq = seq

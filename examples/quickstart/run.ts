@@ -3,12 +3,12 @@
  * configured by isogate.conf and seeded from kong.yaml, so the README's curl commands get real
  * proxied answers on a machine with no network.
  */
-import { fileURLToPath } from 'node:url'
 import { runAction } from '../../host/cli/run-action.ts'
 import { start } from '../../host/cli/start.ts'
 import { startEchoServer } from '../../host/echo/index.ts'
+import { packageFile } from '../../runtime/package-files.ts'
 
 const upstream = await startEchoServer('127.0.0.1', 8090)
 process.stderr.write(`quickstart upstream (echo) on ${upstream.url}\n`)
-await runAction(start)({ conf: fileURLToPath(new URL('./isogate.conf', import.meta.url)) })
+await runAction(start)({ conf: packageFile('examples/quickstart/isogate.conf') })
 if (process.exitCode) await upstream.close()

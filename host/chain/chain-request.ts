@@ -1,5 +1,4 @@
-import type { IoRequest, PhaseName } from '../../runtime/protocol.ts'
-import { DbCallCounter } from '../data/index.ts'
+import type { PhaseName, RequestState } from '../../runtime/protocol.ts'
 import {
   type ChainEntry,
   type Chains,
@@ -7,29 +6,26 @@ import {
   type RouteChain,
   reselectInstances,
 } from '../plugins/index.ts'
-import type {
-  AccessOutcome,
-  GatewayAnswer,
-  LogFacts,
-  PluginRequest,
-  PluginRequestInfo,
-  UpstreamChanges,
+import {
+  type AccessOutcome,
+  andThen,
+  type FilteredHead,
+  type GatewayAnswer,
+  type LogFacts,
+  type PluginRequest,
+  type PluginRequestInfo,
+  type UpstreamChanges,
 } from '../proxy/index.ts'
-import { performCache } from './cache-io.ts'
+import type { PhasePlan, PlanGroup } from './call-plan.ts'
 import type { ChainRuntime } from './chain-runtime.ts'
-import { configureFailure } from './configure-failure.ts'
-import { performCrypto } from './crypto-io.ts'
 import { errorAnswer, withPending } from './gateway-answers.ts'
-import { callIsolate, type IsolateSession, type PhaseFailure } from './phase-call.ts'
+import type { PhaseFailure } from './phase-call.ts'
 import type { ChainFlags } from './phase-needs.ts'
-import { holdBack } from './quarantine.ts'
+import { RequestCalls, type Step } from './request-calls.ts'
+import { RequestIo } from './request-io.ts'
 import { RequestModel } from './request-model.ts'
 import { requestState } from './request-state.ts'
 import { requestText } from './request-text.ts'
-import { isQueueRefused } from './scheduler/index.ts'
-
-/** Phases whose failure still chooses the answer: a call there may be refused for a busy worker. */
-const ANSWERABLE = new Set<PhaseName>(['rewrite', 'access', 'response'])
 
 /**
  * One request's plugin work (host side): which instances run in each phase, the calls into their
@@ -44,16 +40,9 @@ export class ChainRequest implements PluginRequest {
   private readonly model: RequestModel
   private selected: readonly ChainEntry[]
   private accessRan = false
-  private readonly sessions = new Map<string, IsolateSession>()
-  private body: Promise<Buffer> | null = null
-  private serviceBody: Buffer | null = null
+  private readonly io: RequestIo
+  private readonly calls: RequestCalls
   private logging: Promise<void> | null = null
-  /** Plugins a limit stopped in this request: their budget is spent, their later phases are skipped. */
-  private readonly stopped = new Set<string>()
-  /** kong.db calls per plugin in this request (DB_LIMITS.callsPerRequest). */
-  private readonly dbCalls = new DbCallCounter()
-  /** The workspace scheduler refused a call: the request answers 503 and runs no more plugin code. */
-  private shed = false
   private ended = false
 
   constructor(
@@ -70,6 +59,8 @@ export class ChainRequest implements PluginRequest {
     this.selected = chain.base.http
     const state = requestState(info, runtime.workspace(chain.wsId))
     this.model = new RequestModel(state, () => requestText(state, info.req.rawHeaders))
+    this.io = new RequestIo(runtime, info.req, this.model, chain.wsId)
+    this.calls = new RequestCalls(runtime, chain.wsId, this.model, this.io)
   }
 
   /** Also when an earlier phase set response headers or status: they are applied in headerFilter. */
@@ -83,74 +74,75 @@ export class ChainRequest implements PluginRequest {
     )
   }
 
-  async access(): Promise<AccessOutcome> {
-    const { model } = this
-    const rewrite = entriesFor(this.chain.globals.http, 'rewrite', this.runtime.phases)
-    let failure = await this.runPhase('rewrite', rewrite)
-    if (failure === null && model.exit === null && this.info.match !== null) {
-      this.accessRan = true
-      failure = await this.runAccess()
+  access(): AccessOutcome | Promise<AccessOutcome> {
+    try {
+      const rewrite = this.plan(this.chain.globals.http, 'rewrite')
+      return andThen(this.runPhase('rewrite', rewrite.groups), (failure) => this.afterRewrite(failure))
+    } catch (error) {
+      return Promise.reject(error)
     }
-    if (failure !== null) {
-      const answer = errorAnswer(failure.status, failure.retryAfter)
-      return { kind: 'answer', answer, failure: { status: failure.status } }
-    }
-    if (model.exit !== null) {
-      const { status, headers, body } = model.exit
-      return { kind: 'answer', answer: { status, headers, body }, failure: null }
-    }
-    return { kind: 'proxy', upstream: this.upstreamChanges() }
   }
 
-  async response(
+  response(
     status: number,
     headers: Record<string, string | string[]>,
     body: Buffer,
-  ): Promise<GatewayAnswer> {
+  ): GatewayAnswer | Promise<GatewayAnswer> {
     const { model } = this
-    this.serviceBody = body
+    this.io.serviceBody = body
     model.state.serviceResponse = { status, headers: { ...headers }, body: body.toString('utf8') }
-    model.state.response = { status, headers: { ...headers }, source: 'service' }
+    const sent = { status, headers: { ...headers }, source: 'service' as const }
+    model.state.response = sent
     withPending(model)
     model.chunk = null
-    const failure = await this.runPhase('response', this.entries('response'))
-    if (failure !== null) return errorAnswer(failure.status, failure.retryAfter)
-    if (model.exit !== null) return { ...model.exit }
-    const response = model.state.response
-    return { status: response.status, headers: response.headers, body: model.chunk ?? body }
+    try {
+      return andThen(this.runPhase('response', this.groups('response')), (failure) => {
+        if (failure !== null) return errorAnswer(failure.status, failure.retryAfter)
+        if (model.exit !== null) return { ...model.exit }
+        const response = model.state.response ?? sent
+        return { status: response.status, headers: response.headers, body: model.chunk ?? body }
+      })
+    } catch (error) {
+      return Promise.reject(error)
+    }
   }
 
-  async headerFilter(
+  headerFilter(
     status: number,
     headers: Record<string, string | string[]>,
     source: 'service' | 'exit' | 'error',
-  ): Promise<{ status: number; headers: Record<string, string | string[]> }> {
+  ): FilteredHead | Promise<FilteredHead> {
     const { model } = this
     // kong.service.response: the upstream's answer as it came, whatever plugins do to the response
     if (source === 'service' && model.state.serviceResponse === null) {
       model.state.serviceResponse = { status, headers: { ...headers }, body: null }
     }
-    model.state.response = { status, headers: { ...headers }, source }
+    const sent = { status, headers: { ...headers }, source }
+    model.state.response = sent
     withPending(model)
     // Failures here are contained: logged, and the response goes on (Kong's header_filter rule).
-    await this.runPhase('headerFilter', this.entries('headerFilter'))
-    return { status: model.state.response.status, headers: model.state.response.headers }
+    try {
+      return andThen(this.runPhase('headerFilter', this.groups('headerFilter')), () => {
+        const response = model.state.response ?? sent
+        return { status: response.status, headers: response.headers }
+      })
+    } catch (error) {
+      return Promise.reject(error)
+    }
   }
 
-  async bodyFilter(chunk: Buffer, eof: boolean): Promise<Buffer> {
-    let current = chunk
-    // One plugin per crossing: each filter sees the chunk the previous one produced.
-    for (const entry of this.entries('bodyFilter')) {
-      this.model.chunk = null
-      await this.runGroup('bodyFilter', [entry], { data: current.toString('base64'), eof })
-      if (this.model.chunk !== null) current = this.model.chunk
+  bodyFilter(chunk: Buffer, eof: boolean): Buffer | Promise<Buffer> {
+    // One plugin per crossing (the plan's groups): each filter sees the chunk the previous one produced.
+    try {
+      return this.filterFrom(this.groups('bodyFilter'), 0, chunk, eof)
+    } catch (error) {
+      return Promise.reject(error)
     }
-    return current
   }
 
   log(facts: LogFacts): void {
-    const entries = this.entries('log')
-    if (entries.length === 0) return
+    const groups = this.groups('log')
+    if (groups.length === 0) return
     // The log phase reads what was sent (kong.response.getStatus, kong.log.serialize), as in Kong.
     const { state } = this.model
     const source = state.response?.source ?? (this.model.exit !== null ? 'exit' : 'service')
@@ -165,205 +157,143 @@ export class ChainRequest implements PluginRequest {
         request: facts.latencies.request,
       },
     }
-    this.logging = this.runPhase('log', entries).then(
-      () => undefined,
-      (error: unknown) => this.runtime.options.logger.error({ err: error }, 'log phase failed'),
-    )
+    const failed = (error: unknown) => this.runtime.options.logger.error({ err: error }, 'log phase failed')
+    try {
+      const step = this.runPhase('log', groups)
+      // Only a log phase still waiting for host I/O holds the isolates past `end`.
+      if (step instanceof Promise) this.logging = step.then(() => undefined, failed)
+    } catch (error) {
+      failed(error)
+    }
   }
 
   end(): void {
     if (this.ended) return
     this.ended = true
-    const release = () => {
-      for (const session of this.sessions.values()) {
-        session.lease.release()
-        this.runtime.forget(session.key, this.model.state.id)
-      }
-    }
-    if (this.logging === null) release()
-    else void this.logging.finally(release)
+    if (this.logging === null) this.calls.release()
+    else void this.logging.finally(() => this.calls.release())
   }
 
-  /** The entries of a phase after access: the access selection, or the globals when access never ran. */
-  private entries(phase: PhaseName): ChainEntry[] {
-    return entriesFor(this.accessRan ? this.selected : this.chain.globals.http, phase, this.runtime.phases)
+  private afterRewrite(failure: PhaseFailure | null): AccessOutcome | Promise<AccessOutcome> {
+    if (failure !== null || this.model.exit !== null || this.info.match === null) return this.outcome(failure)
+    this.accessRan = true
+    return andThen(this.runAccess(), (after) => this.outcome(after))
+  }
+
+  private outcome(failure: PhaseFailure | null): AccessOutcome {
+    const { model } = this
+    if (failure !== null) {
+      const answer = errorAnswer(failure.status, failure.retryAfter)
+      return { kind: 'answer', answer, failure: { status: failure.status } }
+    }
+    if (model.exit !== null) {
+      const { status, headers, body } = model.exit
+      return { kind: 'answer', answer: { status, headers, body }, failure: null }
+    }
+    return { kind: 'proxy', upstream: this.upstreamChanges() }
+  }
+
+  /** The plan of a selection for this request's workspace. */
+  private plan(selection: readonly ChainEntry[], phase: PhaseName): PhasePlan {
+    return this.runtime.plan(selection, this.chain.wsId, phase)
+  }
+
+  /** The groups of a phase after access: the access selection's, or the globals' when access never ran. */
+  private groups(phase: PhaseName): readonly PlanGroup[] {
+    return this.plan(this.accessRan ? this.selected : this.chain.globals.http, phase).groups
+  }
+
+  /** The chunk through the bodyFilter crossings from `from` on, each given what the one before made. */
+  private filterFrom(
+    groups: readonly PlanGroup[],
+    from: number,
+    current: Buffer,
+    eof: boolean,
+  ): Buffer | Promise<Buffer> {
+    for (let i = from; i < groups.length; i++) {
+      this.model.chunk = null
+      const chunk = { data: current.toString('base64'), eof }
+      const step = this.calls.run('bodyFilter', groups[i] as PlanGroup, chunk)
+      if (step instanceof Promise) {
+        return step.then(() => this.filterFrom(groups, i + 1, this.model.chunk ?? current, eof))
+      }
+      if (this.model.chunk !== null) current = this.model.chunk
+    }
+    return current
   }
 
   /**
    * Access, plugin after plugin in run order; after a plugin authenticated a consumer, the plugins
    * after it are selected again for that consumer (Kong's consumer-scoped instances).
    */
-  private async runAccess(): Promise<PhaseFailure | null> {
-    const done = new Set<string>()
-    const together = this.runtime.options.isolation === 'workspace' && !this.chain.consumerScoped
+  private runAccess(): Step {
+    if (!this.chain.consumerScoped) return this.runPhase('access', this.plan(this.selected, 'access').groups)
+    return this.runScoped(new Set())
+  }
+
+  /** Access in a chain with consumer-scoped instances: one entry per crossing, the rest chosen again after each. */
+  private runScoped(done: Set<string>): Step {
     for (;;) {
       const pending = entriesFor(this.selected, 'access', this.runtime.phases).filter(
         (entry) => !done.has(entry.plugin.name),
       )
-      if (pending.length === 0) return null
-      const group = together ? pending : [pending[0] as ChainEntry]
+      const entry = pending[0]
+      if (entry === undefined) return null
       const consumerBefore = this.model.state.consumer
-      const failure = await this.runGroup('access', group)
-      for (const entry of group) done.add(entry.plugin.name)
-      if (failure !== null || this.model.exit !== null) return failure
-      const consumer = this.model.state.consumer
-      if (consumer !== consumerBefore && this.chain.consumerScoped) {
-        const id = typeof consumer?.id === 'string' ? consumer.id : null
-        const last = group[group.length - 1] as ChainEntry
-        this.selected = reselectInstances(
-          this.chains,
-          this.chain.routeId,
-          this.selected,
-          last.plugin.name,
-          id,
-          'http',
+      const step = this.calls.run('access', this.runtime.single(this.chain.wsId, entry))
+      done.add(entry.plugin.name)
+      if (step instanceof Promise) {
+        return step.then(
+          (failure) => this.afterScoped(failure, entry, consumerBefore) ?? this.runScoped(done),
         )
       }
+      const end = this.afterScoped(step, entry, consumerBefore)
+      if (end !== undefined) return end
     }
   }
 
-  /** Runs a phase's entries: one crossing per plugin, or per workspace run in `isolation = workspace`. */
-  private async runPhase(phase: PhaseName, entries: readonly ChainEntry[]): Promise<PhaseFailure | null> {
-    if (entries.length === 0) return null
-    const groups =
-      this.runtime.options.isolation === 'workspace' ? [entries] : entries.map((entry) => [entry])
-    for (const group of groups) {
-      const failure = await this.runGroup(phase, group)
-      if (failure !== null) return failure
-      if (this.model.exit !== null && (phase === 'rewrite' || phase === 'access')) return null
+  /** After one scoped access call: the phase's end (a failure, null at an exit), or undefined to go on. */
+  private afterScoped(
+    failure: PhaseFailure | null,
+    entry: ChainEntry,
+    consumerBefore: RequestState['consumer'],
+  ): PhaseFailure | null | undefined {
+    if (failure !== null || this.model.exit !== null) return failure
+    const consumer = this.model.state.consumer
+    if (consumer !== consumerBefore) {
+      const id = typeof consumer?.id === 'string' ? consumer.id : null
+      this.selected = reselectInstances(
+        this.chains,
+        this.chain.routeId,
+        this.selected,
+        entry.plugin.name,
+        id,
+        'http',
+      )
+    }
+    return undefined
+  }
+
+  /**
+   * Runs a phase's groups (one crossing per plugin, or per workspace run in `isolation =
+   * workspace`) without a promise while every crossing answers at once.
+   */
+  private runPhase(phase: PhaseName, groups: readonly PlanGroup[], from = 0): Step {
+    for (let i = from; i < groups.length; i++) {
+      const step = this.calls.run(phase, groups[i] as PlanGroup)
+      if (step instanceof Promise) {
+        return step.then((failure) =>
+          this.phaseEnds(phase, failure) ? failure : this.runPhase(phase, groups, i + 1),
+        )
+      }
+      if (this.phaseEnds(phase, step)) return step
     }
     return null
   }
 
-  private async runGroup(
-    phase: PhaseName,
-    group: readonly ChainEntry[],
-    chunk?: { data: string; eof: boolean },
-  ): Promise<PhaseFailure | null> {
-    if (this.stopped.size > 0) group = group.filter((entry) => !this.stopped.has(entry.plugin.name))
-    const { quarantine, logger } = this.runtime.options
-    if (quarantine?.holdsAny) {
-      const held = holdBack(quarantine, logger, this.requestIds(), phase, group)
-      if ('failure' in held) return held.failure
-      group = held.group
-    }
-    if (group.length === 0 || this.shed) return null
-    const first = group[0] as ChainEntry
-    // Fair share between workspaces (WorkspaceScheduler): from the granted turn to the crossing
-    // only microtasks run, so the turn is this call's. Until the answer is chosen a call may be refused.
-    const { scheduler } = this.runtime
-    const wait = scheduler.turn(this.chain.wsId, ANSWERABLE.has(phase) ? 'new' : 'admitted')
-    if (wait !== null) {
-      try {
-        await wait
-      } catch (error) {
-        if (!isQueueRefused(error)) throw error
-        this.shed = true
-        this.runtime.noteRefused(this.chain.wsId, error.code)
-        const retryAfter = scheduler.retryAfterS
-        return { reason: error.code, plugin: first.plugin.name, phase, status: 503, retryAfter }
-      }
-    }
-    const key = this.runtime.keyFor(this.chain.wsId, first.plugin.name)
-    let session = this.sessions.get(key)
-    if (session === undefined) {
-      const lease = await this.runtime.lease(key)
-      if (lease === null) return { reason: 'exception', plugin: first.plugin.name, phase, status: 500 }
-      session = { key, lease, cpu: new Map() }
-      this.sessions.set(key, session)
-    }
-    const isolate = session.lease.isolate
-    // Configured first: the answer may say these configurations need no call in this phase.
-    const needed = this.runtime.configureFor(isolate, this.chain.wsId, group, phase)
-    let failure: PhaseFailure | null
-    if (!Array.isArray(needed)) {
-      failure = configureFailure(needed, this.runtime.options.logger, this.requestIds(), first.plugin.name)
-    } else {
-      if (needed.length === 0) return null
-      const configNames = needed.map((entry) =>
-        this.runtime.configName(isolate, entry.plugin.name, entry.instance.id),
-      )
-      const io = (request: IoRequest) => this.perform(request, needed)
-      failure = await callIsolate(session, this.model, phase, needed, this.runtime.options, io, {
-        ...(chunk ? { chunk } : {}),
-        ...this.runtime.cacheSync(isolate, this.chain.wsId, first.plugin.name),
-        last: phase === 'log',
-        drop: this.runtime.takeDrops(key),
-        configNames,
-        scheduler,
-      })
-    }
-    if (failure !== null) quarantine?.strike(this.chain.wsId, this.model.state.workspace.name, failure, group)
-    // Anything but a plugin exception disposed the isolate: later phases must not use the dead lease.
-    if (failure !== null && session.lease.isolate.disposed) {
-      session.lease.release()
-      this.sessions.delete(key)
-      this.model.seenBy.delete(key)
-      if (failure.status === 503) for (const entry of group) this.stopped.add(entry.plugin.name)
-    }
-    return failure
-  }
-
-  private requestIds(): { ws: string; workspace: string; id: string } {
-    const { state } = this.model
-    return { ws: this.chain.wsId, workspace: state.workspace.name, id: state.id }
-  }
-
-  private async perform(request: IoRequest, group: readonly ChainEntry[]): Promise<unknown> {
-    switch (request.op) {
-      case 'request.getRawBody':
-        return (await this.readBody()).toString('utf8')
-      case 'service.response.getRawBody':
-        return this.serviceBody?.toString('utf8') ?? ''
-      case 'crypto':
-        return performCrypto(request.args)
-      default: {
-        const data = this.runtime.options.data
-        if (data === undefined) throw new Error(`${request.op} is not available in this gateway`)
-        const plugin = this.callerOf(request, group)
-        if (request.op === 'db') {
-          this.dbCalls.take(plugin)
-          return data.client.db(this.chain.wsId, plugin, request.args)
-        }
-        return performCache(data, this.chain.wsId, plugin, request.op, request.args)
-      }
-    }
-  }
-
-  /**
-   * Which plugin asked. With one isolate per plugin, the isolate says so and nothing the isolate
-   * claims matters; a workspace isolate runs the workspace's plugins in one heap (they are one
-   * trust domain, see docs/architecture.md), so its frame's plugin is taken when it runs there.
-   */
-  private callerOf(request: IoRequest, group: readonly ChainEntry[]): string {
-    const first = (group[0] as ChainEntry).plugin.name
-    if (this.runtime.options.isolation === 'plugin') return first
-    const claimed = request.plugin
-    return typeof claimed === 'string' && this.runtime.hasPlugin(claimed) ? claimed : first
-  }
-
-  /** Reads the client's body once (bounded); it is then sent upstream from memory. */
-  private readBody(): Promise<Buffer> {
-    this.body ??= new Promise<Buffer>((resolve, reject) => {
-      const { req } = this.info
-      const limit = this.runtime.options.maxBodyBytes
-      const chunks: Buffer[] = []
-      let size = 0
-      req.on('data', (chunk: Buffer) => {
-        size += chunk.length
-        if (size > limit) {
-          req.destroy()
-          reject(new Error('the request body is larger than plugins may read'))
-        } else chunks.push(chunk)
-      })
-      req.once('end', () => {
-        const body = Buffer.concat(chunks)
-        this.model.upstreamBody ??= body
-        resolve(body)
-      })
-      req.once('error', reject)
-    })
-    return this.body
+  /** A failure ends a phase; so does an exit in rewrite or access (the phase then answers null). */
+  private phaseEnds(phase: PhaseName, failure: PhaseFailure | null): boolean {
+    return failure !== null || (this.model.exit !== null && (phase === 'rewrite' || phase === 'access'))
   }
 
   private upstreamChanges(): UpstreamChanges {

@@ -1,6 +1,7 @@
 import type { IsolateError, IsolateHandle, IsolateLease } from '../../runtime/isolate/index.ts'
 import type { PhaseName } from '../../runtime/protocol.ts'
 import type { ChainEntry, PhaseNeeds } from '../plugins/index.ts'
+import type { GroupCrossing, PhasePlan, PlanGroup } from './call-plan.ts'
 import type { ChainOptions } from './chain-options.ts'
 import type { WorkspaceScheduler } from './scheduler/index.ts'
 
@@ -16,18 +17,28 @@ export interface ChainRuntime {
   /** The request phases each configuration needs (its plugin's `phases(config)`). */
   readonly phases: PhaseNeeds
   workspace(wsId: string): { id: string; name: string }
-  /** The isolate pool key of a workspace's plugin (the workspace alone in `isolation = workspace`). */
-  keyFor(wsId: string, plugin: string): string
-  lease(key: string): Promise<IsolateLease | null>
-  /** Configures the group's plugins in the isolate, then keeps the entries whose configuration needs `phase`. */
-  configureFor(
+  /** The plan of `phase` for a selection of the workspace `wsId` (CallPlans.of). */
+  plan(selection: readonly ChainEntry[], wsId: string, phase: PhaseName): PhasePlan
+  /** A group of one entry outside any plan (a selection a consumer changed mid-access). */
+  single(wsId: string, entry: ChainEntry): PlanGroup
+  /**
+   * A lease on the isolate of `key`: at once when it is built, a promise only when it must be
+   * built (or replaced); null when it could not be.
+   */
+  lease(key: string): IsolateLease | null | Promise<IsolateLease | null>
+  /**
+   * What a crossing of `group` into `isolate` sends for `phase` (`entries`: the group's, or fewer
+   * when some are stopped or held back): configures the isolate when its configuration may have
+   * changed, keeps the entries whose configuration needs the phase and names their configs.
+   * Reused from the group while still valid (GroupCrossing); a failed configure is returned.
+   */
+  crossing(
     isolate: IsolateHandle,
     wsId: string,
-    group: readonly ChainEntry[],
+    group: PlanGroup,
+    entries: readonly ChainEntry[],
     phase: PhaseName,
-  ): ChainEntry[] | IsolateError
-  /** How a call names a configuration to an isolate ('' for the only one it holds of that plugin). */
-  configName(isolate: IsolateHandle, plugin: string, configId: string): string
+  ): GroupCrossing | IsolateError
   cacheSync(
     isolate: IsolateHandle,
     wsId: string,

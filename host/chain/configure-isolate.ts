@@ -1,5 +1,5 @@
 import type { IsolateHandle } from '../../runtime/isolate/index.ts'
-import type { PhaseResult } from '../../runtime/protocol.ts'
+import type { ParsedResult } from '../../runtime/protocol.ts'
 
 /**
  * Sends a plugin's configs to an isolate (Kong's `configure`), when they changed since the last
@@ -12,7 +12,7 @@ export function configureIfChanged(
   plugin: string,
   configs: Readonly<Record<string, Record<string, unknown>>>,
   timeoutMs: number,
-): PhaseResult | null {
+): ParsedResult | null {
   if (sent.get(plugin) === configs) return null
   let result = isolate.dispatch({ kind: 'configure', seq: 0, plugin, configs: { ...configs } }, timeoutMs)
   // An async configure without host I/O is done once the isolate's microtasks ran (one resume).

@@ -1,15 +1,18 @@
 import {
   type IoHandler,
+  type IsolateHandle,
   type IsolateLease,
+  isBridgeViolation,
   isIsolateError,
   isQuota,
   mapStack,
   type PhaseRun,
   startPhase,
 } from '../../runtime/isolate/index.ts'
-import type { PhaseCall, PhaseName, PhaseResult, PluginOutcome } from '../../runtime/protocol.ts'
+import type { ParsedResult, PhaseCall, PhaseName, PluginOutcome } from '../../runtime/protocol.ts'
 import type { ChainEntry } from '../plugins/index.ts'
-import { applyMutations, MutationRefused } from './apply-mutations.ts'
+import { applyMutations } from './apply-mutations.ts'
+import type { CallRun } from './call-plan.ts'
 import { firstState } from './call-state.ts'
 import type { ChainOptions } from './chain-options.ts'
 import { chargeLogLine, LOG_BYTES_PER_REQUEST } from './log-budget.ts'
@@ -71,8 +74,8 @@ export function callIsolate(
     drop?: string[]
     cacheDrop?: string[] | true
     cacheGen?: number
-    /** How the call names each entry's config (WorkerPlugins.configName); the ids when absent. */
-    configNames?: readonly string[]
+    /** The call's `run`, planned (ChainRuntime.crossing); the entries by config id when absent. */
+    run?: CallRun
     /** Charged with each crossing's CPU; resumes after host I/O wait for their turn in it. */
     scheduler?: WorkspaceScheduler
   },
@@ -82,12 +85,17 @@ export function callIsolate(
   const plugin = entries[0]?.plugin.name ?? '?'
   let spent = 0
   for (const entry of entries) spent = Math.max(spent, session.cpu.get(entry.plugin.name) ?? 0)
-  const run: PhaseCall['run'] = []
-  for (let i = 0; i < entries.length; i++) {
-    const entry = entries[i] as ChainEntry
-    run.push({ plugin: entry.plugin.name, config: extra.configNames?.[i] ?? entry.instance.id })
+  const run = extra.run ?? entries.map((entry) => ({ plugin: entry.plugin.name, config: entry.instance.id }))
+  // A planned run is shared and frozen: the message only reads it.
+  const call: PhaseCall = {
+    kind: 'call',
+    seq: 0,
+    phase,
+    rid: state.id,
+    run: run as PhaseCall['run'],
+    last: extra.last,
+    budgetMs: 0,
   }
-  const call: PhaseCall = { kind: 'call', seq: 0, phase, rid: state.id, run, last: extra.last, budgetMs: 0 }
   const tail = first ? firstState(call, session.lease.isolate, model) : undefined
   if (!first) call.delta = stateDelta(model, session.known)
   if (extra.chunk) call.chunk = extra.chunk
@@ -118,7 +126,7 @@ export function callIsolate(
     for (const entry of entries) {
       session.cpu.set(entry.plugin.name, (session.cpu.get(entry.plugin.name) ?? 0) + ran.cpuMs)
     }
-    const failure = applyResult(model, phase, ran.result, options, entries)
+    const failure = applyResult(model, phase, ran.result, options, entries, session.lease.isolate)
     // The isolate's view now matches these: it was sent them, or its own mutations made them.
     if (failure === null) session.known = knownState(model)
     return failure
@@ -146,27 +154,30 @@ function failed(
   return { reason, plugin, phase, status: LIMITS.has(error.code) || quota ? 503 : 500 }
 }
 
+/**
+ * Applies an answer whose envelope runPhase checked: its operations checked and applied in one
+ * pass (applyMutations), then what the envelope carries. A refused operation changes nothing of
+ * the request and fails the call as a bad envelope does: the isolate is disposed, 500 (503 for a
+ * quota), one `bridge_violation` line naming the rule; the plugins' log lines of that answer are
+ * dropped with it.
+ */
 function applyResult(
   model: RequestModel,
   phase: PhaseName,
-  result: PhaseResult,
+  result: ParsedResult,
   options: ChainOptions,
   entries: readonly ChainEntry[],
+  isolate: IsolateHandle,
 ): PhaseFailure | null {
-  for (const outcome of result.outcomes) logLines(options, model, phase, outcome)
+  const plugin = entries[0]?.plugin.name ?? '?'
   try {
-    applyMutations(model, result.mutations, entries[0]?.plugin.name)
+    applyMutations(model, result.mutations, plugin)
   } catch (error) {
-    if (!(error instanceof MutationRefused)) throw error
-    const plugin = entries[0]?.plugin.name ?? '?'
-    logFailure(options, model, {
-      plugin,
-      phase,
-      reason: 'bridge_violation',
-      detail: `${error.rule}: ${error.message}`,
-    })
-    return { reason: 'bridge_violation', plugin, phase, status: 500 }
+    if (!isBridgeViolation(error)) throw error
+    isolate.dispose()
+    return failed(error, options, model, plugin, phase)
   }
+  for (const outcome of result.outcomes) logLines(options, model, phase, outcome)
   if (result.shared) model.state.shared = result.shared
   if (result.chunk !== undefined) model.chunk = Buffer.from(result.chunk, 'base64')
   if (result.exit) {
@@ -179,20 +190,20 @@ function applyResult(
       headers: { ...model.pendingResponse.headers, ...(result.exit.headers ?? {}) },
     }
   }
-  const failed = result.outcomes.find((outcome) => outcome.status === 'error')
-  if (!failed) return null
-  const stack = failed.error?.stack ? mapStack(failed.error.stack, bundlesOf(entries)) : null
+  const erred = result.outcomes.find((outcome) => outcome.status === 'error')
+  if (!erred) return null
+  const stack = erred.error?.stack ? mapStack(erred.error.stack, bundlesOf(entries)) : null
   // The prelude's own setTarget refusal, uncaught: the egress policy's failure, not a plugin bug.
-  const reason = failed.egress !== undefined ? 'egress_denied' : 'exception'
+  const reason = erred.egress !== undefined ? 'egress_denied' : 'exception'
   logFailure(options, model, {
-    plugin: failed.plugin,
+    plugin: erred.plugin,
     phase,
     reason,
-    detail: failed.error?.message ?? 'the plugin failed',
+    detail: erred.error?.message ?? 'the plugin failed',
     stack,
-    ...(failed.egress !== undefined ? { target: failed.egress } : {}),
+    ...(erred.egress !== undefined ? { target: erred.egress } : {}),
   })
-  return { reason, plugin: failed.plugin, phase, status: 500 }
+  return { reason, plugin: erred.plugin, phase, status: 500 }
 }
 
 const bundlesOf = (entries: readonly ChainEntry[]) =>

@@ -4,7 +4,6 @@ import {
   type IsolateHandle,
   type IsolateLease,
   IsolatePool,
-  isIsolateError,
   runPhase,
 } from '../../runtime/isolate/index.ts'
 import { preludeSource } from '../../runtime/prelude/index.ts'
@@ -19,10 +18,11 @@ import {
   type RouteChain,
 } from '../plugins/index.ts'
 import type { PluginHooks, PluginRequest, PluginRequestInfo } from '../proxy/index.ts'
+import { CallPlans, type GroupCrossing, type PhasePlan, type PlanGroup } from './call-plan.ts'
 import type { ChainOptions } from './chain-options.ts'
 import { ChainRequest } from './chain-request.ts'
 import type { ChainRuntime } from './chain-runtime.ts'
-import { configureIfChanged } from './configure-isolate.ts'
+import { IsolateConfigs } from './isolate-configs.ts'
 import { type ChainFlags, LearnedPhases } from './phase-needs.ts'
 import { WorkspaceScheduler } from './scheduler/index.ts'
 
@@ -53,8 +53,9 @@ export class WorkerPlugins implements PluginHooks, ChainRuntime {
   readonly phases = new LearnedPhases()
   /** Per chain, its flags and the LearnedPhases version they were computed at. */
   private readonly flags = new WeakMap<RouteChain, { flags: ChainFlags; version: number }>()
-  /** What each isolate was last configured with, per plugin (object identity: snapshots rebuild them). */
-  private readonly configured = new WeakMap<IsolateHandle, Map<string, object>>()
+  /** What each isolate holds of the configuration, and the crossings planned against it. */
+  private readonly configs: IsolateConfigs
+  private readonly plans: CallPlans
   private readonly drops = new Map<string, string[]>()
   /** The kong.cache generation each isolate's own copy of cache hits is current at. */
   private readonly cacheSeen = new WeakMap<IsolateHandle, number>()
@@ -70,6 +71,14 @@ export class WorkerPlugins implements PluginHooks, ChainRuntime {
     this.options = options
     this.scheduler = new WorkspaceScheduler({ waitMs: options.workspaceQueueMs ?? 1000 })
     this.pool = new IsolatePool({ create: (key) => this.createIsolate(key) })
+    this.configs = new IsolateConfigs({
+      catalog,
+      phases: this.phases,
+      options,
+      configsOf: (wsId, plugin) => this.chains?.workspaces.get(wsId)?.configs.get(plugin) ?? {},
+      workspaceName: (wsId) => this.workspace(wsId).name,
+    })
+    this.plans = new CallPlans(this.phases, options.isolation, (wsId, plugin) => this.keyFor(wsId, plugin))
   }
 
   /**
@@ -81,6 +90,7 @@ export class WorkerPlugins implements PluginHooks, ChainRuntime {
     const chains = buildChains(snapshot, this.catalog)
     const before = this.chains
     this.chains = chains
+    this.configs.applied()
     const wanted = new Map<string, { wsId: string; plugins: string[] }>()
     for (const [wsId, workspace] of chains.workspaces) {
       for (const plugin of workspace.configs.keys()) {
@@ -111,7 +121,7 @@ export class WorkerPlugins implements PluginHooks, ChainRuntime {
     const lease = await this.lease(key)
     if (lease === null) return
     try {
-      for (const plugin of plugins) this.configure(lease.isolate, wsId, plugin)
+      for (const plugin of plugins) this.configs.configure(lease.isolate, wsId, plugin)
     } catch (error) {
       this.options.logger.error({ key, err: error }, 'could not configure a plugin isolate')
     } finally {
@@ -155,7 +165,16 @@ export class WorkerPlugins implements PluginHooks, ChainRuntime {
    * when it was built; once the workspace uses one it lacks, it is replaced by one built for the
    * current chains, requests holding the old one finishing there.
    */
-  async lease(key: string): Promise<IsolateLease | null> {
+  lease(key: string): IsolateLease | null | Promise<IsolateLease | null> {
+    const now = this.pool.acquireNow(key)
+    if (now !== null) {
+      if (this.holdsWorkspacePlugins(key, now.isolate)) return now
+      now.release()
+    }
+    return this.leaseLater(key)
+  }
+
+  private async leaseLater(key: string): Promise<IsolateLease | null> {
     try {
       const lease = await this.pool.acquire(key)
       if (this.holdsWorkspacePlugins(key, lease.isolate)) return lease
@@ -168,60 +187,22 @@ export class WorkerPlugins implements PluginHooks, ChainRuntime {
     }
   }
 
-  /** Sends the plugin's current configs of the workspace to the isolate when they changed. */
-  configure(isolate: IsolateHandle, wsId: string, plugin: string): void {
-    const configs = this.chains?.workspaces.get(wsId)?.configs.get(plugin) ?? {}
-    let sent = this.configured.get(isolate)
-    if (sent === undefined) {
-      sent = new Map()
-      this.configured.set(isolate, sent)
-    }
-    const result = configureIfChanged(isolate, sent, plugin, configs, this.options.wallMs)
-    const entry = this.catalog.get(plugin)
-    if (result === null || entry === undefined) return
-    const warning = this.phases.learn(entry, configs, result.phases)
-    if (warning === null) return
-    this.options.logger.warn(
-      { workspace: this.workspace(wsId).name, ...warning },
-      'phases(config) answer refused: those configurations run every phase their handler has',
-    )
-  }
-
-  /**
-   * Configures the group's plugins in the isolate (when their configs changed), then keeps the
-   * entries whose configuration needs `phase`. A configure the isolate could not finish (a limit,
-   * a broken answer) is returned: it fails the request like a phase call.
-   */
-  configureFor(
+  crossing(
     isolate: IsolateHandle,
     wsId: string,
-    group: readonly ChainEntry[],
+    group: PlanGroup,
+    entries: readonly ChainEntry[],
     phase: PhaseName,
-  ): ChainEntry[] | IsolateError {
-    try {
-      for (const entry of group) this.configure(isolate, wsId, entry.plugin.name)
-    } catch (error) {
-      if (isIsolateError(error)) return error
-      throw error
-    }
-    return group.filter((entry) => this.phases.needs(entry, phase))
+  ): GroupCrossing | IsolateError {
+    return this.configs.crossing(isolate, wsId, group, entries, phase)
   }
 
-  /**
-   * How a call names `configId` of `plugin` to an isolate: '' when it is the only configuration
-   * the isolate holds for that plugin (a global plugin, the common case), else the id itself.
-   * Saves a UUID per plugin per call (see PhaseCall.run).
-   */
-  configName(isolate: IsolateHandle, plugin: string, configId: string): string {
-    const configs = this.configured.get(isolate)?.get(plugin)
-    if (configs === undefined) return configId
-    let sole = soleConfigs.get(configs)
-    if (sole === undefined) {
-      const ids = Object.keys(configs)
-      sole = ids.length === 1 ? (ids[0] as string) : null
-      soleConfigs.set(configs, sole)
-    }
-    return sole === configId ? '' : configId
+  plan(selection: readonly ChainEntry[], wsId: string, phase: PhaseName): PhasePlan {
+    return this.plans.of(selection, wsId, phase)
+  }
+
+  single(wsId: string, entry: ChainEntry): PlanGroup {
+    return this.plans.single(wsId, entry)
   }
 
   /**
@@ -377,6 +358,3 @@ export class WorkerPlugins implements PluginHooks, ChainRuntime {
     return false
   }
 }
-
-/** The only config id of a configs object sent to isolates, or null (several or none). */
-const soleConfigs = new WeakMap<object, string | null>()

@@ -2,10 +2,10 @@ import { spawn } from 'node:child_process'
 import { stat } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { packageFile } from '../../runtime/package-files.ts'
 import { UserError } from '../errors/index.ts'
 
-const CONFIG = fileURLToPath(new URL('./plugin-vitest.config.ts', import.meta.url))
+const CONFIG = packageFile('host/cli/plugin-vitest.config.ts')
 
 /** vitest's command-line entry, from this repository's node_modules. */
 function vitestBin(): string {

@@ -1,6 +1,6 @@
 import cluster, { type Worker } from 'node:cluster'
-import { fileURLToPath } from 'node:url'
 import { IoRefused } from '../../runtime/isolate/index.ts'
+import { ownScript } from '../../runtime/package-files.ts'
 import type { Config, ListenAddress } from '../config/index.ts'
 import type { PluginDb } from '../data/index.ts'
 import type { ConfigSnapshot } from '../entities/types.ts'
@@ -10,7 +10,8 @@ import type { StrikeBoard } from './strike-board.ts'
 import type { FromWorker, ToWorker } from './worker-messages.ts'
 import { type CacheKeyRef, sumStats, type Workers, type WorkerTimings } from './workers.ts'
 
-const WORKER_MAIN = fileURLToPath(new URL('./worker-main.ts', import.meta.url))
+// The supervisor's own node flags (--no-node-snapshot; tsx's loader when run from the sources) suit the workers.
+const WORKER_MAIN = ownScript('worker', 'host/gateway/worker-main.ts')
 /** How long a worker may take to acknowledge a snapshot before the change is reported as not applied. */
 const APPLY_TIMEOUT_MS = 10_000
 const RESPAWN_DELAY_MS = 250

@@ -2,14 +2,15 @@ import { type ChildProcess, fork } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { createInterface } from 'node:readline'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { pathToFileURL } from 'node:url'
 import { IoRefused } from '../../runtime/isolate/index.ts'
+import { COMPILED, ownScript } from '../../runtime/package-files.ts'
 import type { ApiRequest } from '../../runtime/protocol.ts'
 import type { Logger } from '../log/index.ts'
 import type { FromHost, HostAnswer, HostInit, ToHost } from './messages.ts'
 
-const HOST_MAIN = fileURLToPath(new URL('./host-main.ts', import.meta.url))
-/** Starting node + tsx + isolated-vm on a busy machine; past this the start counts as failed. */
+const HOST_MAIN = ownScript('plugin-host', 'host/plugin-host/host-main.ts')
+/** Starting node + isolated-vm (+ tsx from the sources) on a busy machine; past this the start counts as failed. */
 const START_TIMEOUT_MS = 30_000
 /** Until the call's isolate is ready (built, or waited for): its start-up steps on a busy machine. */
 const BUILD_DEADLINE_MS = 15_000
@@ -205,8 +206,9 @@ const lost = (detail: string): HostAnswer => ({
   failure: { reason: 'plugin_host', detail },
 })
 
-/** As the workers run: no V8 snapshot (isolated-vm), TypeScript through tsx's loader. */
+/** As the workers run: no V8 snapshot (isolated-vm); from the sources, TypeScript through tsx's loader. */
 function hostExecArgv(): string[] {
+  if (COMPILED) return ['--no-node-snapshot', '--enable-source-maps']
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
   return ['--no-node-snapshot', '--import', tsx]
 }

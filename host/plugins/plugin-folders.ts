@@ -1,12 +1,12 @@
 import type { Dirent } from 'node:fs'
 import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { packageFile } from '../../runtime/package-files.ts'
 import { pluginLoadError } from './load-error.ts'
 
 /** The repository's `plugins/` folder: the bundled plugins. */
 export function bundledPluginsDir(): string {
-  return fileURLToPath(new URL('../../plugins/', import.meta.url))
+  return packageFile('plugins/')
 }
 
 export interface PluginFolder {

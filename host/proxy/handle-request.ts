@@ -2,20 +2,18 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Router } from '../router/index.ts'
 import { accessLogEntry } from './access-log-entry.ts'
 import type { ConnectionStats } from './connection-stats.ts'
+import { answerHeaders, destination, redirect } from './destination.ts'
 import { createForwardHooks } from './forward-hooks.ts'
 import { plainPlan } from './forward-plan.ts'
 import { UpstreamExchange } from './forward-upstream.ts'
 import { MESSAGES, sendJsonError } from './gateway-response.ts'
-import { httpsRedirect } from './https-redirect.ts'
 import { writeAnswer } from './plugin-answer.ts'
 import type { PluginHooks } from './plugin-hooks.ts'
 import { runPluginPhases } from './plugin-phases.ts'
 import { normalizeIp, type RealIp } from './real-ip.ts'
 import type { RequestContext } from './request-context.ts'
-import { REQUEST_ID_HEADER } from './request-headers.ts'
 import { newRequestId } from './request-id.ts'
 import { parseTarget } from './request-target.ts'
-import { RESPONSE_LATENCY_HEADER } from './response-headers.ts'
 import { RouteInput } from './route-input.ts'
 import type { ProxyOptions } from './types.ts'
 import type { UpstreamPools } from './upstream-pools.ts'
@@ -35,8 +33,6 @@ export interface HandlerDeps {
   afterRequest(): void
 }
 
-const ms = (from: number, to: number) => Math.max(0, Math.round(to - from))
-
 function requestHasBody(req: IncomingMessage): boolean {
   const length = req.headers['content-length']
   return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined
@@ -55,19 +51,9 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
   const settings = { server, via, maxBodySize: options.clientMaxBodySize }
   const phaseDeps = { server, logger, closing: deps.closing, stats, pools: deps.pools, hooks, settings }
 
-  /** The gateway's headers on its own answers (Kong's X-Kong-Response-Latency case). */
-  const answerHeaders = (ctx: RequestContext) => [
-    'server',
-    server,
-    REQUEST_ID_HEADER,
-    ctx.requestId,
-    RESPONSE_LATENCY_HEADER,
-    String(ms(ctx.startedAt, performance.now())),
-  ]
-
   /** Gateway-made answer before any upstream attempt. */
   const reject = (ctx: RequestContext, status: number, message: string, close = false) => {
-    sendJsonError(ctx.res, status, message, answerHeaders(ctx), close || deps.closing())
+    sendJsonError(ctx.res, status, message, answerHeaders(server, ctx), close || deps.closing())
   }
 
   const finish = (ctx: RequestContext) => {
@@ -142,19 +128,9 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
         const pr = plugins.begin(ctx)
         if (pr !== null) return runPluginPhases(phaseDeps, ctx, pr, peer, hasBody)
       }
-      if (match === null) return reject(ctx, 404, MESSAGES[404])
-      const service = match.service
-      if (service === null) return reject(ctx, 503, MESSAGES.noService)
-      const redirect = httpsRedirect(ctx, match)
-      if (redirect !== null) return writeAnswer(res, redirect, answerHeaders(ctx), deps.closing())
-      if (service.protocol !== 'http' && service.protocol !== 'https') {
-        logger.error(
-          { request_id: ctx.requestId, service_id: service.id },
-          `cannot proxy to a ${service.protocol} service`,
-        )
-        return reject(ctx, 500, MESSAGES[500])
-      }
-      const plan = plainPlan(ctx, match, service, target.search, peer, hasBody, settings)
+      const to = redirect(ctx, match) ?? destination(ctx, match, logger)
+      if (to.kind === 'answer') return writeAnswer(res, to.answer, answerHeaders(server, ctx), deps.closing())
+      const plan = plainPlan(ctx, to.match, to.service, target.search, peer, hasBody, settings)
       new UpstreamExchange(ctx, plan, deps.pools, hooks).start()
     } catch (err) {
       logger.error({ request_id: ctx.requestId, err }, 'unexpected error while proxying')

@@ -1,6 +1,8 @@
 export { createProxy } from './create-proxy.ts'
+export { andThen } from './maybe-async.ts'
 export type {
   AccessOutcome,
+  FilteredHead,
   GatewayAnswer,
   LogFacts,
   PluginFailure,

@@ -71,11 +71,18 @@ export interface UpstreamChanges {
   timeouts: { connect: number; write: number; read: number } | null
 }
 
+/** What headerFilter leaves of the response head. */
+export type FilteredHead = { status: number; headers: Record<string, string | string[]> }
+
 export type AccessOutcome =
   | { kind: 'proxy'; upstream: UpstreamChanges }
   | { kind: 'answer'; answer: GatewayAnswer; failure: PluginFailure | null }
 
-/** One request's plugin work. Methods are called in phase order, each at most once (bodyFilter per chunk). */
+/**
+ * One request's plugin work. Methods are called in phase order, each at most once (bodyFilter per
+ * chunk). They answer at once when every plugin call did (the common case), a promise otherwise;
+ * a failure is a rejected promise, never a throw.
+ */
 export interface PluginRequest {
   /** Some plugin implements `response`: read the whole upstream body, then call `response`. */
   readonly buffered: boolean
@@ -88,12 +95,16 @@ export interface PluginRequest {
    * rewrite runs, and `proxy` means "no exit": the proxy then answers its 404 as usual (through
    * headerFilter/bodyFilter/log).
    */
-  access(): Promise<AccessOutcome>
+  access(): AccessOutcome | Promise<AccessOutcome>
   /**
    * Buffered mode: the upstream's full response; plugins may change status, headers and body.
    * A failure replaces the response with Kong's error answer.
    */
-  response(status: number, headers: Record<string, string | string[]>, body: Buffer): Promise<GatewayAnswer>
+  response(
+    status: number,
+    headers: Record<string, string | string[]>,
+    body: Buffer,
+  ): GatewayAnswer | Promise<GatewayAnswer>
   /**
    * Before the response headers go out (the upstream's, a plugin exit's or a gateway error's):
    * the headers and status to send. `source` is Kong's `kong.response.getSource()`.
@@ -102,9 +113,9 @@ export interface PluginRequest {
     status: number,
     headers: Record<string, string | string[]>,
     source: 'service' | 'exit' | 'error',
-  ): Promise<{ status: number; headers: Record<string, string | string[]> }>
+  ): FilteredHead | Promise<FilteredHead>
   /** Each response body chunk (eof on the last, possibly empty): what to send instead. */
-  bodyFilter(chunk: Buffer, eof: boolean): Promise<Buffer>
+  bodyFilter(chunk: Buffer, eof: boolean): Buffer | Promise<Buffer>
   /** After the response was sent (never delays the client), with what was sent. */
   log(facts: LogFacts): void
   /** The request ended (finished or aborted): release isolates and per-request state. */

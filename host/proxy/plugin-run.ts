@@ -1,8 +1,7 @@
+import { answerHeaders } from './destination.ts'
 import { MESSAGES, sendJsonError } from './gateway-response.ts'
 import type { LogFacts, PluginRequest } from './plugin-hooks.ts'
 import type { RequestContext } from './request-context.ts'
-import { REQUEST_ID_HEADER } from './request-headers.ts'
-import { RESPONSE_LATENCY_HEADER } from './response-headers.ts'
 import type { AccessLogEntry, ProxyLogger } from './types.ts'
 
 /** What the plugin flow needs from the proxy, shared by every request. */
@@ -23,8 +22,6 @@ const NO_LOG: LogFacts = {
   bytesSent: 0,
   latencies: { proxy: null, upstream: null, request: 0 },
 }
-
-const ms = (from: number, to: number) => Math.max(0, Math.round(to - from))
 
 /**
  * One request's plugin work as the proxy drives it. It makes sure no two plugin calls overlap and
@@ -47,8 +44,16 @@ export class PluginRun {
     return this.closed
   }
 
-  /** Awaits one plugin call; a rejection (a broken contract) is reported as `PluginCallFailed`. */
-  async call<T>(phase: PluginPhase, promise: Promise<T>): Promise<T> {
+  /**
+   * One plugin call's result: at once when the call answered at once, else its promise, awaited
+   * with `log`/`end` held back until it settles; a rejection (a broken contract) is reported as
+   * `PluginCallFailed`.
+   */
+  call<T>(phase: PluginPhase, result: T | Promise<T>): T | Promise<T> {
+    return result instanceof Promise ? this.settle(phase, result) : result
+  }
+
+  private async settle<T>(phase: PluginPhase, promise: Promise<T>): Promise<T> {
     this.busy = true
     try {
       return await promise
@@ -97,15 +102,7 @@ export class PluginRun {
       ctx.res.destroy()
       return
     }
-    const headers = [
-      'server',
-      this.deps.server,
-      REQUEST_ID_HEADER,
-      ctx.requestId,
-      RESPONSE_LATENCY_HEADER,
-      String(ms(ctx.startedAt, performance.now())),
-    ]
-    sendJsonError(ctx.res, 500, MESSAGES[500], headers, true)
+    sendJsonError(ctx.res, 500, MESSAGES[500], answerHeaders(this.deps.server, ctx), true)
   }
 
   private end(): void {

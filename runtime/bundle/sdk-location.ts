@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { packageFile } from '../package-files.ts'
 
 /** Where `isogate/sdk` lives: its folder (the only files it may import) and its entry file. */
 export interface SdkLocation {
@@ -12,6 +12,6 @@ export interface SdkLocation {
  * plugins outside the repository (no `isogate` package installed) bundle the same SDK.
  */
 export function defaultSdk(): SdkLocation {
-  const dir = fileURLToPath(new URL('../../sdk/', import.meta.url))
+  const dir = packageFile('sdk/')
   return { dir, entry: join(dir, 'index.ts') }
 }

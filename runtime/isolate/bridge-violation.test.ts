@@ -33,7 +33,6 @@ async function ruleOf(handler: string, memoryMb = 32): Promise<BridgeRule> {
 /** A handler answering `{ seq, outcomes: [], mutations: [], ...extra }` with `extra` as JS source. */
 const answering = (extra: string): string =>
   `{ access(m) { return JSON.stringify({ seq: m.seq, outcomes: [], mutations: [], ...(${extra}) }); } }`
-const mutation = (source: string): string => answering(`{ mutations: [${source}] }`)
 
 describe('answers the host refuses', () => {
   const cases: [string, string, BridgeRule][] = [
@@ -43,74 +42,15 @@ describe('answers the host refuses', () => {
     ['a seq of the wrong type', answering('{ seq: "1" }'), 'seq'],
     ['outcomes that are not a list', answering('{ outcomes: {} }'), 'shape'],
     ['mutations missing', `{ access(m) { return JSON.stringify({ seq: m.seq, outcomes: [] }); } }`, 'shape'],
-    ['an unknown mutation', mutation(`{ op: 'process.exit' }`), 'mutation_op'],
-    [
-      'a header value with CR LF',
-      mutation(`{ op: 'service.request.setHeader', name: 'x-a', value: 'ok\\r\\nx-evil: 1' }`),
-      'header_value',
-    ],
-    [
-      'a header value with NUL',
-      mutation(`{ op: 'response.setHeader', name: 'x-a', value: ['fine', 'a\\u0000b'] }`),
-      'header_value',
-    ],
-    [
-      'a header value above U+00FF',
-      mutation(`{ op: 'response.addHeader', name: 'x-a', value: 'snow ☃' }`),
-      'header_value',
-    ],
-    [
-      'a header value of the wrong type',
-      mutation(`{ op: 'response.setHeader', name: 'x-a', value: 5 }`),
-      'shape',
-    ],
-    [
-      'a header name with a space',
-      mutation(`{ op: 'service.request.setHeader', name: 'x a', value: 'b' }`),
-      'header_name',
-    ],
-    [
-      'a header name with a colon',
-      mutation(`{ op: 'service.request.clearHeader', name: 'x:a' }`),
-      'header_name',
-    ],
-    [
-      'a header map with a CR in a value',
-      mutation(`{ op: 'response.setHeaders', headers: { a: 'b\\r' } }`),
-      'header_value',
-    ],
-    ['status 99', mutation(`{ op: 'response.setStatus', status: 99 }`), 'status'],
-    ['status 600', mutation(`{ op: 'response.setStatus', status: 600 }`), 'status'],
-    ['status 200.5', mutation(`{ op: 'response.setStatus', status: 200.5 }`), 'status'],
     [
       'an exit with status 600',
       answering(`{ exit: { status: 600, body: null, base64: false, headers: null } }`),
       'status',
     ],
     [
-      'status 103 (a plugin answers with final statuses only)',
-      mutation(`{ op: 'response.setStatus', status: 103 }`),
-      'status',
-    ],
-    [
       'an exit with status 103 and a body',
       answering(`{ exit: { status: 103, body: 'early', base64: false, headers: null } }`),
       'status',
-    ],
-    [
-      'a framing header on the response',
-      mutation(`{ op: 'response.setHeader', name: 'Content-Length', value: '0' }`),
-      'header_name',
-    ],
-    [
-      'a hop-by-hop header upstream',
-      mutation(`{ op: 'service.request.addHeader', name: 'connection', value: 'close' }`),
-      'header_name',
-    ],
-    [
-      'a framing header spelled with _ in a header map',
-      mutation(`{ op: 'service.request.setHeaders', headers: { transfer_encoding: 'chunked' } }`),
-      'header_name',
     ],
     [
       'a framing header in an exit',
@@ -132,16 +72,6 @@ describe('answers the host refuses', () => {
       answering(`{ exit: { status: 200, body: 'a*b', base64: true, headers: null } }`),
       'base64',
     ],
-    ['a path without /', mutation(`{ op: 'service.request.setPath', path: 'etc/passwd' }`), 'path'],
-    ['a path with LF', mutation(`{ op: 'service.request.setPath', path: '/a\\nb' }`), 'path'],
-    [
-      'a method that is not a token',
-      mutation(`{ op: 'service.request.setMethod', method: 'GET /x' }`),
-      'method',
-    ],
-    ['a target host with a slash', mutation(`{ op: 'service.setTarget', host: 'a/b', port: 80 }`), 'target'],
-    ['a target port of 70000', mutation(`{ op: 'service.setTarget', host: 'a', port: 70000 }`), 'target'],
-    ['negative retries', mutation(`{ op: 'service.setRetries', retries: -1 }`), 'number'],
     [
       '10 000 mutations',
       answering(
@@ -163,11 +93,6 @@ describe('answers the host refuses', () => {
       ),
       'log_size',
     ],
-    [
-      'a 13 MB body',
-      mutation(`{ op: 'response.setRawBody', body: 'x'.repeat(13 * 2 ** 20), base64: false }`),
-      'body_size',
-    ],
     ['a fault', answering(`{ fault: 'no state for request r1' }`), 'fault'],
     ['io without pending', answering(`{ io: [] }`), 'io'],
     ['io with an unknown op', answering(`{ pending: 1, io: [{ id: 1, op: 'fs.read', args: [] }] }`), 'io'],
@@ -182,6 +107,18 @@ describe('answers the host refuses', () => {
       expect(await ruleOf(handler, name.includes('MB') ? 96 : 32)).toBe(rule)
     })
   }
+
+  it('leaves each operation to the host, which checks it as it applies it (host/chain/apply-mutations.ts)', async () => {
+    const ops = [
+      { op: 'service.request.setHeader', name: 'x-a', value: 'ok\r\nx-evil: 1' },
+      { op: 'response.setStatus', status: 99 },
+      { op: 'process.exit' },
+    ]
+    const plugin = await fakeIsolate(answering(`{ mutations: ${JSON.stringify(ops)} }`))
+    open.push(plugin)
+    expect(plugin.dispatch(phaseCall(), 2000).mutations).toEqual(ops)
+    expect(plugin.disposed).toBe(false)
+  })
 
   it('refuses a 50 MB answer inside the isolate, before anything is copied out', async () => {
     const rss = process.memoryUsage().rss

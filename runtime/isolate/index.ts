@@ -16,5 +16,22 @@ export { type IsolateLease, IsolatePool, type IsolatePoolOptions } from './isola
 export { mapStack } from './map-stack.ts'
 export type { PluginIsolate } from './plugin-isolate.ts'
 export { type IoHandler, type PhaseBudget, type PhaseRun, runPhase, startPhase } from './run-phase.ts'
+export {
+  body,
+  bool,
+  fail,
+  headerName,
+  headerNames,
+  headerValues,
+  integer,
+  isRecord,
+  type Json,
+  record,
+  settableName,
+  status,
+  text,
+  under,
+  urlPart,
+} from './validate-fields.ts'
 export { parseResult } from './validate-result.ts'
 export { type CrossingWatchdog, startCrossingWatchdog, type WatchdogOptions } from './watchdog.ts'

@@ -1,4 +1,4 @@
-import type { HostMessage, PhaseResult } from '../protocol.ts'
+import type { HostMessage, ParsedResult } from '../protocol.ts'
 import type { PluginIsolateOptions } from './create-plugin-isolate.ts'
 
 /** Heap use of an isolate, bytes: V8 heap plus external memory (ArrayBuffers), against its limit. */
@@ -13,10 +13,10 @@ export interface HeapUse {
  */
 export interface IsolateHandle {
   /**
-   * One message in, the validated PhaseResult out (see PluginIsolate.dispatch). `tail` is a first
+   * One message in, the answer with its envelope checked out (see PluginIsolate.dispatch). `tail` is a first
    * call's base text (PhaseCall.base), sent after the message's JSON and BASE_SEPARATOR.
    */
-  dispatch(message: HostMessage, timeoutMs: number, tail?: string): PhaseResult
+  dispatch(message: HostMessage, timeoutMs: number, tail?: string): ParsedResult
   /** Total time spent running plugin code, ms. */
   cpuTimeMs(): number
   heap(): HeapUse

@@ -42,6 +42,25 @@ describe('IsolatePool', () => {
     for (const lease of [...leases, other]) lease.release()
   })
 
+  it('leases a built isolate at once, and nothing it would have to build or that is going', async () => {
+    const { pool, builds } = countingPool()
+    expect(pool.acquireNow('ws/p')).toBeNull()
+    await pool.warm('ws/p')
+    const now = pool.acquireNow('ws/p')
+    expect(now?.isolate).toBe((await pool.acquire('ws/p')).isolate)
+    now?.release()
+    pool.renew('ws/p')
+    // Retiring (its replacement still building): acquire waits for the new one.
+    expect(pool.acquireNow('ws/p')).toBeNull()
+    const fresh = await pool.acquire('ws/p')
+    expect(pool.acquireNow('ws/p')?.isolate).toBe(fresh.isolate)
+    fresh.isolate.dispose()
+    expect(pool.acquireNow('ws/p')).toBeNull()
+    expect(builds.get('ws/p')).toBe(2)
+    pool.dispose()
+    expect(pool.acquireNow('ws/p')).toBeNull()
+  })
+
   it('warms a key ahead of traffic, once', async () => {
     const { pool, builds } = countingPool()
     await pool.warm('ws/p')

@@ -74,22 +74,23 @@ export class IsolatePool {
         if (this.#slots.get(key) === slot && live.isolate.disposed) this.#slots.delete(key)
         continue
       }
-      live.leases++
-      let released = false
-      return {
-        isolate: live.isolate,
-        release: () => {
-          if (released) return
-          released = true
-          live.leases--
-          this.#afterLease(key, live)
-        },
-      }
+      return this.#lease(key, live)
     }
     throw new IsolateError(
       'isolate_disposed',
       `the isolate for ${key} was disposed while it was being acquired`,
     )
+  }
+
+  /**
+   * A lease without waiting, when the isolate of `key` is built and in service (the common case
+   * on the request path); null when it is building, missing, disposed or retiring (then `acquire`).
+   */
+  acquireNow(key: string): IsolateLease | null {
+    if (this.#disposed) return null
+    const live = this.#slots.get(key)?.live
+    if (live == null || live.isolate.disposed || live.retiring) return null
+    return this.#lease(key, live)
   }
 
   /** Builds the isolate for `key` ahead of traffic; nothing when it exists or is being built. */
@@ -147,6 +148,20 @@ export class IsolatePool {
     })
     this.#slots.set(key, slot)
     return slot
+  }
+
+  #lease(key: string, live: Live): IsolateLease {
+    live.leases++
+    let released = false
+    return {
+      isolate: live.isolate,
+      release: () => {
+        if (released) return
+        released = true
+        live.leases--
+        this.#afterLease(key, live)
+      },
+    }
   }
 
   #built(key: string, slot: Slot, isolate: IsolateHandle): Live {

@@ -1,5 +1,5 @@
 import type ivm from 'isolated-vm'
-import { BASE_SEPARATOR, type HostMessage, type PhaseResult } from '../protocol.ts'
+import { BASE_SEPARATOR, type HostMessage, type ParsedResult } from '../protocol.ts'
 import { BridgeViolation } from './bridge-violation.ts'
 import { crossSync } from './crossing.ts'
 import { readFenced } from './gate-source.ts'
@@ -48,7 +48,7 @@ export class PluginIsolate implements IsolateHandle {
    * the answer must echo it. Throws IsolateError: cpu_limit when the crossing outlives `timeoutMs`,
    * memory_limit, bridge_violation (the isolate is then disposed), exception, isolate_disposed.
    */
-  dispatch(message: HostMessage, timeoutMs: number, tail?: string): PhaseResult {
+  dispatch(message: HostMessage, timeoutMs: number, tail?: string): ParsedResult {
     const seq = ++this.#seq
     // The message is the caller's to give: its seq is set here rather than copied into a new object.
     message.seq = seq

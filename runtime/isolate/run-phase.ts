@@ -1,4 +1,4 @@
-import type { HostMessage, IoRequest, IoResult, PhaseCall, PhaseResult } from '../protocol.ts'
+import type { HostMessage, IoRequest, IoResult, ParsedResult, PhaseCall } from '../protocol.ts'
 import { BRIDGE_LIMITS } from './bridge-limits.ts'
 import { BridgeViolation } from './bridge-violation.ts'
 import { messageOf } from './crossing.ts'
@@ -32,7 +32,7 @@ const idleDelayMs = (idle: number): number => Math.min(50, 2 ** (idle - 1))
 
 /** What a phase call came to: its final answer and the CPU it cost, ms. */
 export interface PhaseRun {
-  result: PhaseResult
+  result: ParsedResult
   cpuMs: number
 }
 
@@ -98,7 +98,7 @@ class PhaseRunner {
    * afterwards, a cpu_limit once it passes the budget. An expired timeout is a cpu_limit too, unless
    * the wall cap set it and the CPU charged stayed within the budget (a wall_limit).
    */
-  cross(message: HostMessage, tail?: string): PhaseResult {
+  cross(message: HostMessage, tail?: string): ParsedResult {
     const { isolate, budget } = this
     const cpuLeft = budget.cpuMs - this.cpuMs
     const wallLeft = this.#deadline - performance.now()
@@ -106,7 +106,7 @@ class PhaseRunner {
     if (wallLeft <= 0) this.fail(wallLimit(budget.wallMs))
     const armed = crossingTimeoutMs(cpuLeft)
     const before = isolate.cpuTimeMs()
-    let result: PhaseResult
+    let result: ParsedResult
     try {
       result = isolate.dispatch(message, Math.min(armed, wallLeft), tail)
     } catch (error) {
@@ -122,7 +122,7 @@ class PhaseRunner {
   }
 
   /** The crossings after a pending first one: host I/O, resumes, until the call ends. */
-  async rest(first: PhaseResult, io: IoHandler): Promise<PhaseRun> {
+  async rest(first: ParsedResult, io: IoHandler): Promise<PhaseRun> {
     try {
       let result = first
       let idle = 0
@@ -182,12 +182,12 @@ class PhaseRunner {
   }
 
   /** Identity comes from the call, not the answer: outcomes may only name instances the call ran. */
-  checkOutcomes(result: PhaseResult): void {
+  checkOutcomes(result: ParsedResult): void {
     const { outcomes } = result
     if (outcomes.length === 0) return
     const { run } = this.call
     for (let i = 0; i < outcomes.length; i++) {
-      const outcome = outcomes[i] as PhaseResult['outcomes'][number]
+      const outcome = outcomes[i] as ParsedResult['outcomes'][number]
       if (!run.some((entry) => entry.plugin === outcome.plugin && entry.config === outcome.config)) {
         this.fail(
           new BridgeViolation('outcome', `outcomes[${i}]: names a plugin instance the call did not run`),

@@ -3,14 +3,35 @@ import { BRIDGE_LIMITS } from './bridge-limits.ts'
 import { type BridgeRule, BridgeViolation } from './bridge-violation.ts'
 
 /**
- * Field checks shared by the result and mutation validators. Each throws a BridgeViolation naming
- * the rule and the field's path in the answer (`mutations[3].value`), never the offending value.
+ * Field checks of an isolate's answer: the envelope's (validate-result.ts) and each operation's
+ * (host/chain/apply-mutations.ts). Each throws a BridgeViolation naming the rule and the field's
+ * path in the answer (`mutations[3].value`), never the offending value.
  */
 
 export type Json = Record<string, unknown>
 
+/** A field check's violation, its path kept apart so a caller can put it under its own (`under`). */
+class FieldViolation extends BridgeViolation {
+  constructor(
+    rule: BridgeRule,
+    readonly where: string,
+    readonly what: string,
+  ) {
+    super(rule, `${where}: ${what}`)
+  }
+}
+
 export function fail(rule: BridgeRule, where: string, what: string): never {
-  throw new BridgeViolation(rule, `${where}: ${what}`)
+  throw new FieldViolation(rule, where, what)
+}
+
+/**
+ * The same violation with its field path under `prefix`: operations are checked with short
+ * relative paths (`name`), built into `mutations[3].name` only when one fails.
+ */
+export function under(prefix: string, error: unknown): unknown {
+  if (!(error instanceof FieldViolation)) return error
+  return new FieldViolation(error.rule, error.where === '' ? prefix : `${prefix}.${error.where}`, error.what)
 }
 
 export function isRecord(value: unknown): value is Json {
@@ -84,32 +105,28 @@ function headerValue(value: unknown, where: string): string {
 }
 
 /** A header value as the protocol allows it: one string or a list of strings. */
-export function headerValues(value: unknown, where: string): void {
-  if (Array.isArray(value)) {
-    array(value, where, BRIDGE_LIMITS.headerValues, 'header_count').forEach((item, i) => {
-      headerValue(item, `${where}[${i}]`)
-    })
-  } else {
-    headerValue(value, where)
-  }
+export function headerValues(value: unknown, where: string): string | string[] {
+  if (!Array.isArray(value)) return headerValue(value, where)
+  array(value, where, BRIDGE_LIMITS.headerValues, 'header_count')
+  for (let i = 0; i < value.length; i++) headerValue(value[i], `${where}[${i}]`)
+  return value as string[]
 }
 
-export function headerMap(value: unknown, where: string): void {
-  const map = record(value, where)
+/** A header map's names: at most BRIDGE_LIMITS.headers of them. */
+export function headerNames(map: Json, where: string): string[] {
   const names = Object.keys(map)
   if (names.length > BRIDGE_LIMITS.headers) {
     fail('header_count', where, `has ${names.length} headers, more than ${BRIDGE_LIMITS.headers}`)
   }
-  for (const name of names) {
+  return names
+}
+
+export function headerMap(value: unknown, where: string): void {
+  const map = record(value, where)
+  for (const name of headerNames(map, where)) {
     settableName(name, `${where} name`)
     headerValues(map[name], `${where}.${name}`)
   }
-}
-
-export function token(value: unknown, where: string, max: number, rule: BridgeRule): string {
-  const checked = text(value, where, max, rule)
-  if (!TOKEN.test(checked)) fail(rule, where, 'is not an HTTP token')
-  return checked
 }
 
 /** Text bound for a URL part: no control characters, at most BRIDGE_LIMITS.urlChars. */

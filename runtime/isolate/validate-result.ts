@@ -1,4 +1,4 @@
-import type { IoRequest, PhaseResult } from '../protocol.ts'
+import type { IoRequest, ParsedResult } from '../protocol.ts'
 import { BRIDGE_LIMITS } from './bridge-limits.ts'
 import type { BridgeRule } from './bridge-violation.ts'
 import {
@@ -14,7 +14,6 @@ import {
   status,
   text,
 } from './validate-fields.ts'
-import { validateMutation } from './validate-mutation.ts'
 
 const IO_OPS: ReadonlySet<string> = new Set<IoRequest['op']>([
   'request.getRawBody',
@@ -41,11 +40,13 @@ const LOG_LEVELS: ReadonlySet<string> = new Set([
 const OUTCOME_STATUSES: ReadonlySet<string> = new Set(['ok', 'exit', 'error'])
 
 /**
- * Parses and checks one isolate answer (the JSON text of a PhaseResult) before anyone uses it.
- * `seq` is the sequence number of the crossing it answers. Throws BridgeViolation, also for an
- * answer carrying the prelude's `fault` (so a returned result never has one).
+ * Parses one isolate answer (the JSON text of a PhaseResult) and checks its envelope before anyone
+ * uses it; its operations (`mutations`, at most BRIDGE_LIMITS.mutations) are checked one by one as
+ * the host applies them (host/chain/apply-mutations.ts), in one pass. `seq` is the sequence number
+ * of the crossing it answers. Throws BridgeViolation, also for an answer carrying the prelude's
+ * `fault` (so a returned result never has one).
  */
-export function parseResult(raw: string, seq: number): PhaseResult {
+export function parseResult(raw: string, seq: number): ParsedResult {
   let parsed: unknown
   try {
     parsed = JSON.parse(raw)
@@ -72,13 +73,11 @@ export function parseResult(raw: string, seq: number): PhaseResult {
   if (logLines > BRIDGE_LIMITS.logLines) {
     fail('log_count', 'outcomes[].logs', `has ${logLines} lines, more than ${BRIDGE_LIMITS.logLines}`)
   }
-  array(result['mutations'], 'mutations', BRIDGE_LIMITS.mutations, 'mutation_count').forEach((m, i) => {
-    validateMutation(m, `mutations[${i}]`)
-  })
+  array(result['mutations'], 'mutations', BRIDGE_LIMITS.mutations, 'mutation_count')
   if (result['exit'] !== undefined) validateExit(result['exit'])
   if (result['shared'] !== undefined) record(result['shared'], 'shared')
   if (result['chunk'] !== undefined) base64(body(result['chunk'], false, 'chunk'), 'chunk')
-  return result as unknown as PhaseResult
+  return result as unknown as ParsedResult
 }
 
 function validatePending(result: Json): void {

@@ -46,8 +46,8 @@ export interface CallRecord {
   /** Host I/O asked for and not answered yet. */
   ioWaiting: number
   chunk: ChunkState | null
-  /** kong.ctx.shared as JSON when the call started. */
-  sharedBefore: string
+  /** kong.ctx.shared's JSON in the final answer: null when unchanged, undefined until it is built. */
+  sharedOut: string | null | undefined
   /** The host may forget the request after this call. */
   last: boolean
   /** Arguments after `kong` for the configure phase (all configs of the plugin). */

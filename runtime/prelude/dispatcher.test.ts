@@ -442,6 +442,27 @@ describe('per-request state', () => {
     expect(written.shared).toEqual({ other: 1, user: 'bob' })
     const after = isolate.dispatch(phaseCall('access', ['reader'], { delta: {} }))
     expect(after.outcomes[0]!.logs).toEqual([{ level: 'notice', message: 'bob' }])
+    // What this isolate answered is what the host holds: not reported again.
+    expect(after.shared).toBeUndefined()
+  })
+
+  it('serialises kong.ctx.shared once per call, and reports a change once', async () => {
+    // A toJSON counts the copies the prelude makes of kong.ctx.shared.
+    isolate = await isolateWith({
+      counter: plugin(`access(kong) {
+        globalThis.copies ??= 0
+        kong.ctx.shared.probe ??= { toJSON() { globalThis.copies++; return globalThis.copies > 0 } }
+        kong.log.notice(String(globalThis.copies))
+      }`),
+    })
+    const first = isolate.dispatch(phaseCall('access', ['counter'], { state: requestState() }))
+    expect(first.outcomes[0]!.logs).toEqual([{ level: 'notice', message: '0' }])
+    expect(first.shared).toEqual({ probe: true })
+    const second = isolate.dispatch(phaseCall('access', ['counter'], { delta: {} }))
+    expect(second.outcomes[0]!.logs).toEqual([{ level: 'notice', message: '1' }])
+    expect(second.shared).toBeUndefined()
+    const third = isolate.dispatch(phaseCall('access', ['counter'], { delta: {} }))
+    expect(third.outcomes[0]!.logs).toEqual([{ level: 'notice', message: '2' }])
   })
 
   it('makes a kong object kept from an earlier request throw instead of touching the current one', async () => {

@@ -3,9 +3,9 @@
  * `*.isolate.ts`), bundled to one script string for isolated-vm. Also a small helper that loads
  * it with plugin bundles into a real isolate, for tests of the in-isolate side.
  */
-import { fileURLToPath } from 'node:url'
 import { buildSync } from 'esbuild'
 import ivm from 'isolated-vm'
+import { packageFile } from '../package-files.ts'
 import type { HostMessage, InitCall, PhaseResult } from '../protocol.ts'
 
 /** The file name prelude frames carry in stack traces. */
@@ -17,7 +17,7 @@ let cached: string | null = null
 export function preludeSource(): string {
   if (cached !== null) return cached
   const result = buildSync({
-    entryPoints: [fileURLToPath(new URL('./prelude.isolate.ts', import.meta.url))],
+    entryPoints: [packageFile('runtime/prelude/prelude.isolate.ts')],
     bundle: true,
     format: 'iife',
     target: 'es2022',

@@ -1,17 +1,28 @@
 /** kong.service: upstream target and timeouts, plus kong.service.request and .response. */
-import type { RequestState } from '../protocol.ts'
+import { type RequestState, TARGET_HOST_NAME } from '../protocol.ts'
 import { bodyKind, maxArgs, parseBody } from './body.isolate.ts'
 import { type Frame, mutate } from './call.isolate.ts'
 import { egressRefused, formatIp, ipLiteral, literalRefusal } from './egress.isolate.ts'
 import { env } from './env.isolate.ts'
 import { misuse, PdkError } from './errors.isolate.ts'
 import { copyHeaders, firstHeader } from './headers.isolate.ts'
-import { NumberIsInteger, ObjectFreeze, PromiseCtor, StringToLowerCase } from './intrinsics.isolate.ts'
+import {
+  NumberIsInteger,
+  ObjectFreeze,
+  PromiseCtor,
+  RegExpExec,
+  StringSlice,
+  StringToLowerCase,
+} from './intrinsics.isolate.ts'
 import { requestIo } from './io.isolate.ts'
 import { entered, FrameBound, frameOf } from './pdk-bound.isolate.ts'
 import { stateOf } from './pdk-request.isolate.ts'
 import { serviceRequestModule } from './pdk-service-request.isolate.ts'
 import { PHASES } from './phases.isolate.ts'
+
+/** A fully qualified name's trailing dot is not part of the name. */
+const trailingDot = (host: string): string =>
+  host.length > 1 && host[host.length - 1] === '.' ? StringSlice(host, 0, -1) : host
 
 function integerIn(fn: string, name: string, value: unknown, min: number, max: number): number {
   if (typeof value !== 'number' || !NumberIsInteger(value)) throw misuse(fn, `${name} must be an integer`)
@@ -91,16 +102,17 @@ class ServiceModule extends FrameBound {
     const fn = 'kong.service.setTarget'
     const frame = entered(this, fn, PHASES.rewriteAccess)
     if (typeof host !== 'string') throw misuse(fn, 'host must be a string')
-    const checked = integerIn(fn, 'port', port, 0, 65535)
-    // An IP literal, however spelled, is checked here so the plugin can catch a refusal.
+    // Kong takes port 0 and fails at connect; nothing listens there, so it is refused here.
+    const checked = integerIn(fn, 'port', port, 1, 65535)
+    // The target, however spelled, is checked here so the plugin can catch a refusal (the host
+    // checks it again, and an answer it refuses costs the isolate).
     const address = ipLiteral(host)
-    if (address === false) throw misuse(fn, `${host} is neither a host name nor an IP address`)
+    const name = address === null ? StringToLowerCase(trailingDot(host)) : ''
+    if (address === false || (address === null && RegExpExec(TARGET_HOST_NAME, name) === null)) {
+      throw misuse(fn, `${host} is neither a host name nor an IP address`)
+    }
     const target =
-      address === null
-        ? StringToLowerCase(host)
-        : address.groups.length === 8
-          ? `[${formatIp(address)}]`
-          : formatIp(address)
+      address === null ? name : address.groups.length === 8 ? `[${formatIp(address)}]` : formatIp(address)
     if (address !== null) {
       const why = literalRefusal(env.egress, address, checked)
       if (why !== null) throw egressRefused(fn, `${target}:${checked}`, why)

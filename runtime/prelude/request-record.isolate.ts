@@ -13,7 +13,7 @@ import {
   ReflectDeleteProperty,
   ReflectOwnKeys,
 } from './intrinsics.isolate.ts'
-import type { Plain } from './values.isolate.ts'
+import { type Plain, writeJson } from './values.isolate.ts'
 
 export interface SerializeValue {
   key: string
@@ -26,6 +26,11 @@ export interface RequestRecord {
   state: RequestState
   /** kong.ctx.shared: one live object for the request, refilled when the host sends a new one. */
   shared: Record<string, unknown>
+  /**
+   * kong.ctx.shared's JSON as the host holds it: as the host last sent it or this isolate last
+   * answered it. A call's end compares the object's JSON with it (one serialisation per call).
+   */
+  sharedText: string
   /** kong.ctx.plugin, per plugin name. */
   pluginCtx: Map<string, Record<string, unknown>>
   /** The client's request body once known (from the state or a host read). */
@@ -67,12 +72,14 @@ export function routeAndService(state: RequestState, reuse: unknown): boolean {
 /** A new record from the full state of a request's first call in this isolate. */
 export function openRequest(rid: string, state: RequestState): RequestRecord {
   const shared: Record<string, unknown> = {}
-  fill(shared, own(state, 'shared'))
+  const sent = own(state, 'shared')
+  fill(shared, sent)
   const body = own(state, 'rawBody')
   const request: RequestRecord = {
     rid,
     state,
     shared,
+    sharedText: sentText(sent),
     pluginCtx: new MapCtor(),
     rawBody: typeof body === 'string' ? body : null,
     rawBodyWait: null,
@@ -92,7 +99,10 @@ export function applyDelta(request: RequestRecord, delta: Partial<RequestState>)
     // A base state's headers are its class's accessor (the lines are dropped for the new ones).
     if (key === 'headers' && isArrived(request.state)) request.state.headers = value as Headers
     else setOwn(request.state, key, value)
-    if (key === 'shared') fill(request.shared, value)
+    if (key === 'shared') {
+      fill(request.shared, value)
+      request.sharedText = sentText(value)
+    }
     if (key === 'rawBody' && typeof value === 'string') request.rawBody = value
   }
 }
@@ -104,6 +114,15 @@ export function applyDelta(request: RequestRecord, delta: Partial<RequestState>)
 function setOwn(state: RequestState, key: string, value: unknown): void {
   if (ObjectHasOwn(state, key)) (state as unknown as Record<string, unknown>)[key] = value
   else define(state, key, value)
+}
+
+/**
+ * The JSON of a kong.ctx.shared the host sent: JSON data, which `fill` copies key by key, so the
+ * same text as the object's own JSON until a plugin changes it.
+ */
+function sentText(value: unknown): string {
+  if (value === null || typeof value !== 'object' || ObjectKeys(value).length === 0) return '{}'
+  return writeJson(value as Plain)
 }
 
 /** Replaces the contents of kong.ctx.shared, keeping the object plugins may hold. */

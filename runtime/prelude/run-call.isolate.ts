@@ -19,6 +19,7 @@ import {
   ObjectKeys,
   push,
   ReflectApply,
+  StringSlice,
 } from './intrinsics.isolate.ts'
 import { cancelIo, deliverIo, ioWaitingTotal } from './io.isolate.ts'
 import { kongFor } from './kong.isolate.ts'
@@ -26,7 +27,7 @@ import { callChanged, onAdvance } from './late-answer.isolate.ts'
 import { setRunning } from './quota.isolate.ts'
 import { findPlugin } from './registry.isolate.ts'
 import { forgetRequest, type RequestRecord } from './request-record.isolate.ts'
-import { type Plain, thrownInfo, toPlain, writeJson } from './values.isolate.ts'
+import { thrownInfo, toPlain, writeJson } from './values.isolate.ts'
 
 /** Calls waiting for a `resume`, by pending id. */
 const calls = new MapCtor<number, CallRecord>()
@@ -57,7 +58,7 @@ export function newCall(
     finished: false,
     ioWaiting: 0,
     chunk: null,
-    sharedBefore: request ? writeJson(sharedCopy(request)) : '',
+    sharedOut: undefined,
     last,
     configureArgs: null,
     phaseSets: null,
@@ -68,10 +69,24 @@ export function newCall(
   }
 }
 
-function sharedCopy(request: RequestRecord): Plain {
-  if (ObjectKeys(request.shared).length === 0) return {}
+/** kong.ctx.shared's JSON now; what cannot be copied (functions, cycles) is left out. */
+function sharedJson(request: RequestRecord): string {
+  if (ObjectKeys(request.shared).length === 0) return '{}'
   const copy = toPlain(request.shared, 'kong.ctx.shared', true)
-  return copy !== null && typeof copy === 'object' && !ArrayIsArray(copy) ? copy : {}
+  return copy !== null && typeof copy === 'object' && !ArrayIsArray(copy) ? writeJson(copy) : '{}'
+}
+
+/**
+ * The JSON the final answer carries as `shared`: null when kong.ctx.shared is as the host holds
+ * it (RequestRecord.sharedText). Decided once per call, at its first finish.
+ */
+function sharedOut(record: CallRecord): string | null {
+  const request = record.request
+  if (record.sharedOut !== undefined || request === null) return record.sharedOut ?? null
+  const text = sharedJson(request)
+  record.sharedOut = text === request.sharedText ? null : text
+  request.sharedText = text
+  return record.sharedOut
 }
 
 /** The I/O of the call's last answer was reported: a new crossing starts with what came after. */
@@ -252,13 +267,11 @@ function finish(record: CallRecord, seq: number): string {
   if (record.exit) result.exit = record.exit
   if (record.phaseSets !== null) result.phases = record.phaseSets
   if (record.chunk?.changed) result.chunk = base64Encode(record.chunk.bytes!)
-  const request = record.request
-  if (request) {
-    const shared = sharedCopy(request)
-    if (writeJson(shared) !== record.sharedBefore) result.shared = shared as Record<string, unknown>
-    if (record.last) forgetRequest(request.rid)
-  }
-  return writeJson(result as never)
+  const shared = sharedOut(record)
+  if (record.request && record.last) forgetRequest(record.request.rid)
+  const json = writeJson(result as never)
+  // kong.ctx.shared goes out as the very text it was compared by: serialised once per call.
+  return shared === null ? json : `${StringSlice(json, 0, json.length - 1)},"shared":${shared}}`
 }
 
 /** Forgets a request the host gave up on, with any of its calls still pending. */

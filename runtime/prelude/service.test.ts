@@ -27,8 +27,22 @@ describe('kong.service', () => {
       ['kong.service.setTarget("h", 1.5)', 'kong.service.setTarget: port must be an integer'],
       [
         'kong.service.setTarget("h", 70000)',
-        'kong.service.setTarget: port must be an integer between 0 and 65535: given 70000',
+        'kong.service.setTarget: port must be an integer between 1 and 65535: given 70000',
       ],
+      // What the host would refuse (and dispose the isolate for) is the plugin's own error here.
+      [
+        'kong.service.setTarget("h", 0)',
+        'kong.service.setTarget: port must be an integer between 1 and 65535: given 0',
+      ],
+      [
+        'kong.service.setTarget("a!b", 80)',
+        'kong.service.setTarget: a!b is neither a host name nor an IP address',
+      ],
+      [
+        'kong.service.setTarget("a b", 80)',
+        'kong.service.setTarget: a b is neither a host name nor an IP address',
+      ],
+      ['kong.service.setTarget("", 80)', 'kong.service.setTarget:  is neither a host name nor an IP address'],
       [
         'kong.service.setRetries(-1)',
         'kong.service.setRetries: retries must be an integer between 0 and 32767: given -1',

@@ -37,7 +37,8 @@ export function runCli(
 
 /** Starts `isogate ...args` and leaves it running (for `start`). */
 export function spawnCli(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): ChildProcess {
-  return spawn(process.execPath, [BIN, ...args], {
+  // The flags bin/isogate.js's first line gives when it runs as a command (else it re-executes itself).
+  return spawn(process.execPath, ['--no-node-snapshot', '--enable-source-maps', BIN, ...args], {
     cwd: options.cwd,
     env: { ...cleanEnv(), ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

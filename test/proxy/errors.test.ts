@@ -71,6 +71,11 @@ describe('gateway-made errors', () => {
     expect(reply.headers.upgrade).toBe('TLS/1.2, HTTP/1.1')
   })
 
+  it('426 before 503 for an https-only route without a service (the https check comes first)', async () => {
+    const gw = await proxy([route(null, { paths: ['/lonely'], protocols: ['https'] })], [])
+    expectKongError(await send(gw.port, '/lonely'), 426, 'Please use HTTPS protocol')
+  })
+
   it('502 when the upstream refuses connections, after every retry', async () => {
     const svc = service(await freePort(), { retries: 2 })
     const gw = await proxy([route(svc, { paths: ['/'] })], [svc])

@@ -236,6 +236,16 @@ describe('access', () => {
     await within(plugins.ended(), 'end')
     expect(plugins.phases()).toEqual(['access', 'log', 'end'])
   })
+
+  it('answers 426 before access for an https-only route without a service, as without plugins', async () => {
+    const lonely = route(null, { paths: ['/'], protocols: ['https'] })
+    const { gw, plugins } = await gateway({}, service(echo.port), [lonely])
+    const reply = await send(gw.port, '/')
+    expect(reply.status).toBe(426)
+    expect(JSON.parse(reply.body)).toEqual({ message: 'Please use HTTPS protocol' })
+    await within(plugins.ended(), 'end')
+    expect(plugins.phases()).toEqual(['log', 'end'])
+  })
 })
 
 describe('responses', () => {

@@ -100,10 +100,11 @@ ExternalCopyString::ExternalCopyString(const std::string& string) :
 	value{std::make_shared<std::vector<char>>(string.begin(), string.end())}, one_byte{true} {}
 
 auto ExternalCopyString::CopyInto(bool /*transfer_in*/) -> Local<Value> {
-	if (value->size() < 1024) {
-		// Strings under 1kb will be internal v8 strings. I didn't experiment with this at all, but it
-		// seems self-evident that there's some byte length under which it doesn't make sense to create
-		// an external string so I picked 1kb.
+	// isogate: strings under 64 MiB (upstream: 1 KiB) are copied into the V8 heap. An external
+	// string's bytes are invisible to V8's GC heuristics, so one kept past two scavenges (a request's
+	// message, which the prelude reads until the request ends) stayed until a full GC that only
+	// the heap limit triggered: a plugin isolate grew by every such message to its memory limit.
+	if (value->size() < (64 << 20)) {
 		if (one_byte) {
 			return Unmaybe(String::NewFromOneByte(Isolate::GetCurrent(),
 				reinterpret_cast<uint8_t*>(value->data()), NewStringType::kNormal, value->size()));

@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+/**
+ * The compiled tree the `isogate` command, its proxy workers, the plugin host and `npm start` run:
+ * one esbuild bundle per process in `dist/` (dependencies stay in node_modules; source maps beside
+ * them, read with --enable-source-maps). Plain JavaScript, so it runs before anything is built.
+ *
+ *     node scripts/build.mjs [--clean]
+ *
+ * Each file is written to a temporary name and renamed, and only when it changed: processes
+ * starting while the tree is rebuilt (vitest's global setup, a second build) read whole files.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { build } from 'esbuild'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const out = join(root, 'dist')
+
+/** One bundle per process the package starts: `dist/<name>.js`. */
+const ENTRIES = {
+  isogate: 'host/cli/main.ts',
+  worker: 'host/gateway/worker-main.ts',
+  'plugin-host': 'host/plugin-host/host-main.ts',
+  quickstart: 'examples/quickstart/run.ts',
+}
+
+export async function buildDist({ clean = false } = {}) {
+  const started = performance.now()
+  if (clean) rmSync(out, { recursive: true, force: true })
+  mkdirSync(out, { recursive: true })
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: Object.fromEntries(Object.entries(ENTRIES).map(([name, file]) => [name, join(root, file)])),
+    outdir: out,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: 'linked',
+    legalComments: 'none',
+    logLevel: 'warning',
+    write: false,
+  })
+  let written = 0
+  for (const file of result.outputFiles) {
+    if (existsSync(file.path) && readFileSync(file.path).equals(file.contents)) continue
+    const temporary = `${file.path}.${process.pid}.tmp`
+    writeFileSync(temporary, file.contents)
+    renameSync(temporary, file.path)
+    written++
+  }
+  return { files: result.outputFiles.length, written, ms: Math.round(performance.now() - started) }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { files, written, ms } = await buildDist({ clean: process.argv.includes('--clean') })
+  console.log(`isogate: built dist/ (${files} files, ${written} written) in ${ms} ms`)
+}
