@@ -29,6 +29,15 @@ export function withPending(model: RequestModel): void {
   if (!response) return
   const pending = model.pendingResponse
   for (const name of pending.cleared) delete response.headers[name]
-  Object.assign(response.headers, pending.headers)
+  // Defined, not assigned: a plugin's header named `__proto__` stays a header (Object.assign would
+  // set the headers object's prototype to its value).
+  for (const name of Object.keys(pending.headers)) {
+    Object.defineProperty(response.headers, name, {
+      value: pending.headers[name],
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    })
+  }
   if (pending.status !== null && response.source !== 'error') response.status = pending.status
 }
