@@ -71,7 +71,7 @@ class Undo {
 }
 
 /** An own property even for a header named `__proto__` (an assignment would set the prototype). */
-function assign(target: Record<string, unknown>, key: string, value: unknown): void {
+export function assign(target: Record<string, unknown>, key: string, value: unknown): void {
   if (key !== '__proto__') target[key] = value
   else Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true })
 }

@@ -1,4 +1,5 @@
 import type { GatewayAnswer } from '../proxy/index.ts'
+import { assign } from './apply-mutations.ts'
 import type { RequestModel } from './request-model.ts'
 
 const MESSAGES = {
@@ -29,15 +30,7 @@ export function withPending(model: RequestModel): void {
   if (!response) return
   const pending = model.pendingResponse
   for (const name of pending.cleared) delete response.headers[name]
-  // Defined, not assigned: a plugin's header named `__proto__` stays a header (Object.assign would
-  // set the headers object's prototype to its value).
-  for (const name of Object.keys(pending.headers)) {
-    Object.defineProperty(response.headers, name, {
-      value: pending.headers[name],
-      writable: true,
-      enumerable: true,
-      configurable: true,
-    })
-  }
+  // Not Object.assign: a plugin's header named `__proto__` would set the object's prototype.
+  for (const name of Object.keys(pending.headers)) assign(response.headers, name, pending.headers[name])
   if (pending.status !== null && response.source !== 'error') response.status = pending.status
 }

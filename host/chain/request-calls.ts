@@ -1,6 +1,7 @@
 import { type IsolateLease, isIsolateError } from '../../runtime/isolate/index.ts'
 import type { IoRequest, PhaseName } from '../../runtime/protocol.ts'
 import type { ChainEntry } from '../plugins/index.ts'
+import { andThen } from '../proxy/index.ts'
 import type { PlanGroup } from './call-plan.ts'
 import type { ChainRuntime } from './chain-runtime.ts'
 import { configureFailure } from './configure-failure.ts'
@@ -84,11 +85,7 @@ export class RequestCalls {
   ): Step {
     const session = this.sessions.get(group.key)
     if (session !== undefined) return this.cross(session, phase, group, entries, chunk)
-    const leased = this.runtime.lease(group.key)
-    if (leased instanceof Promise) {
-      return leased.then((lease) => this.opened(lease, phase, group, entries, chunk))
-    }
-    return this.opened(leased, phase, group, entries, chunk)
+    return andThen(this.runtime.lease(group.key), (lease) => this.opened(lease, phase, group, entries, chunk))
   }
 
   private opened(
@@ -134,8 +131,7 @@ export class RequestCalls {
       cacheDrop: sync?.cacheDrop,
       drop: this.runtime.takeDrops(session.key),
     })
-    if (step instanceof Promise) return step.then((failure) => this.after(session, entries, failure))
-    return this.after(session, entries, step)
+    return andThen(step, (failure) => this.after(session, entries, failure))
   }
 
   /** A failed call strikes its plugins; one that disposed the isolate ends the session and stops them. */
