@@ -194,8 +194,19 @@ export interface PhaseCall {
   /**
    * Plugin instances to run: plugin name and the id of its config (configs travel in `configure`);
    * '' names the plugin's only config in this isolate (most plugins are global: one config each).
+   * Left out when `plan` names a run this isolate holds.
    */
-  run: { plugin: string; config: string }[]
+  run?: { plugin: string; config: string }[]
+  /**
+   * The id of the call plan `run` belongs to (plans are immutable, see host/chain/call-plan.ts):
+   * with `run`, the isolate holds the list under it; without, it runs the list it holds.
+   */
+  plan?: number
+  /**
+   * The host starts over on what the isolate holds (`plan` runs, `refs` entities): drop it all
+   * before reading this message. Sent past the host's bound and after a failed call.
+   */
+  forget?: true
   /** Full state on the first call of a request in this isolate (when there is no base text). */
   state?: RequestState
   /**
@@ -207,11 +218,11 @@ export interface PhaseCall {
    */
   base?: true
   /**
-   * With `state`: its `route` and/or `service` were left out because they are the ones this
-   * isolate's last full state carried (the same entities of the same configuration): the isolate
-   * reuses those. Route and service are a third of a typical full state.
+   * On a request's first call: its `route` and/or `service` left out of `state`/`delta`, named by
+   * id because this isolate holds that very entity (sent in full before, same configuration). A
+   * route or service sent in full is held under its id.
    */
-  reuse?: { route?: boolean; service?: boolean }
+  refs?: { route?: string; service?: string }
   /** Changes since the last call of this request in this isolate. */
   delta?: Partial<RequestState>
   /** bodyFilter: the chunk (base64) and whether it is the last one. */

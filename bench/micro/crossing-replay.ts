@@ -86,17 +86,31 @@ const raw = [
   'http://a.example',
 ]
 
+// As the worker's call plans: one frozen run per phase, shared by every request.
+const planned = (entries as { plugin: { name: string }; instance: { id: string } }[]).map((e) =>
+  Object.freeze({ plugin: e.plugin.name, config: e.instance.id }),
+)
+const run = Object.freeze(planned)
+// One route and service info per configuration, as the worker's.
+const entities = requestState()
+
 async function one(i: number): Promise<void> {
-  const state = requestState({ id: `r${i}`, headers: {} })
+  const state = requestState({ id: `r${i}`, headers: {}, route: entities.route, service: entities.service })
   for (let h = 0; h < raw.length; h += 2)
     state.headers[(raw[h] as string).toLowerCase()] = raw[h + 1] as string
   const model = new RequestModel(state, () => requestText(state, raw))
   const session = { key: 'ws', lease: { isolate, release: () => {} }, cpu: new Map() }
   const io = async () => null
-  const failure = await callIsolate(session as never, model, 'access', entries, options, io, { last: false })
+  const failure = await callIsolate(session as never, model, 'access', entries, options, io, {
+    last: false,
+    run,
+  })
   if (failure) throw new Error(JSON.stringify(failure))
   model.state.response = { status: 200, headers: { 'content-type': 'application/json' }, source: 'service' }
-  const f2 = await callIsolate(session as never, model, 'headerFilter', entries, options, io, { last: true })
+  const f2 = await callIsolate(session as never, model, 'headerFilter', entries, options, io, {
+    last: true,
+    run,
+  })
   if (f2) throw new Error(JSON.stringify(f2))
 }
 

@@ -97,6 +97,11 @@ export class ChainRequest implements PluginRequest {
     model.chunk = null
     try {
       return andThen(this.runPhase('response', this.groups('response')), (failure) => {
+        if (failure !== null || model.exit !== null) {
+          // The answer is no longer the service's: the log phase's getSource says so (Kong's KONG_EXITED).
+          const source = failure !== null ? 'error' : 'exit'
+          model.state.response = { ...(model.state.response ?? sent), source }
+        }
         if (failure !== null) return errorAnswer(failure.status, failure.retryAfter)
         if (model.exit !== null) return { ...model.exit }
         const response = model.state.response ?? sent

@@ -2,14 +2,8 @@ export type { ChainOptions } from './chain-options.ts'
 export type { ChainRuntime } from './chain-runtime.ts'
 export { configureIfChanged } from './configure-isolate.ts'
 export { performCrypto } from './crypto-io.ts'
-export { errorAnswer, withPending } from './gateway-answers.ts'
-export {
-  callIsolate,
-  type FailureReason,
-  type IsolateSession,
-  type PhaseFailure,
-} from './phase-call.ts'
-export { type ChainFlags, LearnedPhases, type PhaseWarning } from './phase-needs.ts'
+export { callIsolate, type FailureReason } from './phase-call.ts'
+export type { ChainFlags, PhaseWarning } from './phase-needs.ts'
 export { PluginQuarantine, type QuarantineEntry, type StrikeReport } from './quarantine.ts'
 export { type ExitResponse, RequestModel } from './request-model.ts'
 export { requestText } from './request-text.ts'

@@ -15,6 +15,7 @@ import { applyMutations } from './apply-mutations.ts'
 import type { CallRun } from './call-plan.ts'
 import { firstState } from './call-state.ts'
 import type { ChainOptions } from './chain-options.ts'
+import { holdingsOf, sendRun } from './isolate-holdings.ts'
 import { chargeLogLine, LOG_BYTES_PER_REQUEST } from './log-budget.ts'
 import type { RequestModel } from './request-model.ts'
 import { type KnownState, knownState, stateDelta } from './request-state.ts'
@@ -85,18 +86,15 @@ export function callIsolate(
   const plugin = entries[0]?.plugin.name ?? '?'
   let spent = 0
   for (const entry of entries) spent = Math.max(spent, session.cpu.get(entry.plugin.name) ?? 0)
-  const run = extra.run ?? entries.map((entry) => ({ plugin: entry.plugin.name, config: entry.instance.id }))
-  // A planned run is shared and frozen: the message only reads it.
-  const call: PhaseCall = {
-    kind: 'call',
-    seq: 0,
-    phase,
-    rid: state.id,
-    run: run as PhaseCall['run'],
-    last: extra.last,
-    budgetMs: 0,
-  }
-  const tail = first ? firstState(call, session.lease.isolate, model) : undefined
+  const call: PhaseCall = { kind: 'call', seq: 0, phase, rid: state.id, last: extra.last, budgetMs: 0 }
+  const held = holdingsOf(session.lease.isolate)
+  held.begin(call)
+  // A planned run is shared and frozen: sent once per isolate, then named by its plan id.
+  const run = (extra.run ??
+    entries.map((entry) => ({ plugin: entry.plugin.name, config: entry.instance.id }))) as PhaseCall['run']
+  if (extra.run !== undefined) sendRun(call, extra.run, held)
+  else call.run = run
+  const tail = first ? firstState(call, held, model) : undefined
   if (!first) call.delta = stateDelta(model, session.known)
   if (extra.chunk) call.chunk = extra.chunk
   if (extra.drop?.length) call.drop = extra.drop
@@ -117,8 +115,10 @@ export function callIsolate(
       { cpuMs: Math.max(0.1, options.cpuMs - spent), wallMs: options.wallMs },
       scheduler ? resumesQueued(scheduler, wsId, io) : io,
       tail,
+      run,
     )
   } catch (error) {
+    held.reset()
     return failed(error, options, model, plugin, phase)
   }
   const done = (ran: PhaseRun): PhaseFailure | null => {
@@ -129,10 +129,14 @@ export function callIsolate(
     const failure = applyResult(model, phase, ran.result, options, entries, session.lease.isolate)
     // The isolate's view now matches these: it was sent them, or its own mutations made them.
     if (failure === null) session.known = knownState(model)
+    else held.reset()
     return failure
   }
   if (!(running instanceof Promise)) return done(running)
-  return running.then(done, (error: unknown) => failed(error, options, model, plugin, phase))
+  return running.then(done, (error: unknown) => {
+    held.reset()
+    return failed(error, options, model, plugin, phase)
+  })
 }
 
 /** A phase call the runtime stopped (a limit, a violation, an exception): logged, and the request's failure. */

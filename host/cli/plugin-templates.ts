@@ -65,7 +65,7 @@ An isogate plugin (Kong-style, runs in its own V8 isolate).
 - \`handler.ts\`: the phases (\`access\`, \`headerFilter\`, ...) with the PDK as \`kong\`.
 - \`schema.ts\`: the plugin's name and the JSON Schema of its \`config\`.
 - \`${name}.test.ts\`: tests with \`runPlugin\` from \`isogate/sdk/testing\`, which runs the plugin in a
-  real isolate against a fake request and upstream.
+  real gateway started for the test, against a fake request and upstream.
 
 \`\`\`sh
 npx isogate plugin test ${name}    # run the tests

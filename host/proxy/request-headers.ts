@@ -4,7 +4,7 @@ import { connectionListed, HOP_BY_HOP, wantsTrailers } from './hop-by-hop.ts'
 export const REQUEST_ID_HEADER = 'x-isogate-request-id'
 
 /** Headers the gateway sets itself upstream; incoming copies are dropped first. */
-const REPLACED: ReadonlySet<string> = new Set([
+export const GATEWAY_UPSTREAM_HEADERS: ReadonlySet<string> = new Set([
   'host',
   'content-length',
   // undici refuses it; the gateway answers `Expect: 100-continue` itself.
@@ -59,7 +59,7 @@ export function upstreamHeaders(req: IncomingMessage, fwd: Forwarding, hasBody: 
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i] as string
     const lower = name.toLowerCase()
-    if (HOP_BY_HOP.has(lower) || REPLACED.has(lower) || listed?.has(lower)) continue
+    if (HOP_BY_HOP.has(lower) || GATEWAY_UPSTREAM_HEADERS.has(lower) || listed?.has(lower)) continue
     out.push(name, raw[i + 1] as string)
   }
   const contentLength = incoming['content-length']
@@ -82,7 +82,7 @@ export function rewrittenUpstreamHeaders(
   const out: string[] = []
   for (const name in headers) {
     const lower = name.toLowerCase()
-    if (HOP_BY_HOP.has(lower) || REPLACED.has(lower) || listed?.has(lower)) continue
+    if (HOP_BY_HOP.has(lower) || GATEWAY_UPSTREAM_HEADERS.has(lower) || listed?.has(lower)) continue
     const value = headers[name] as string | string[]
     if (typeof value === 'string') out.push(name, value)
     else for (const item of value) out.push(name, item)

@@ -68,8 +68,10 @@ export function startPhase(
   budget: PhaseBudget,
   io: IoHandler,
   tail?: string,
+  /** What the call runs when its message names the list by plan id only (PhaseCall.plan). */
+  ran?: PhaseCall['run'],
 ): PhaseRun | Promise<PhaseRun> {
-  const run = new PhaseRunner(isolate, call, budget)
+  const run = new PhaseRunner(isolate, call, budget, ran ?? call.run ?? [])
   const result = run.cross(call, tail)
   if (result.pending === undefined) return { result, cpuMs: run.cpuMs }
   return run.rest(result, io)
@@ -88,6 +90,8 @@ class PhaseRunner {
     readonly isolate: IsolateHandle,
     readonly call: PhaseCall,
     readonly budget: PhaseBudget,
+    /** The instances the call runs: its outcomes may name only these. */
+    readonly ran: NonNullable<PhaseCall['run']>,
   ) {
     this.#deadline = performance.now() + budget.wallMs
   }
@@ -185,10 +189,10 @@ class PhaseRunner {
   checkOutcomes(result: ParsedResult): void {
     const { outcomes } = result
     if (outcomes.length === 0) return
-    const { run } = this.call
+    const { ran } = this
     for (let i = 0; i < outcomes.length; i++) {
       const outcome = outcomes[i] as ParsedResult['outcomes'][number]
-      if (!run.some((entry) => entry.plugin === outcome.plugin && entry.config === outcome.config)) {
+      if (!ran.some((entry) => entry.plugin === outcome.plugin && entry.config === outcome.config)) {
         this.fail(
           new BridgeViolation('outcome', `outcomes[${i}]: names a plugin instance the call did not run`),
         )

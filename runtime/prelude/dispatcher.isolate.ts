@@ -14,6 +14,7 @@ import { baseState } from './base-state.isolate.ts'
 import { l1Sync } from './cache-l1.isolate.ts'
 import type { CallRecord, RunEntry } from './call.isolate.ts'
 import { applyInit } from './env.isolate.ts'
+import { forgetHeld, heldValue, keep } from './held.isolate.ts'
 import {
   ArrayIsArray,
   JsonParse,
@@ -105,6 +106,22 @@ function configure(seq: number, message: object, late: unknown): string {
   return runCrossing(record, seq, late)
 }
 
+/**
+ * The call's run list: sent in full (kept under its `plan` id when it has one), or, without
+ * `run`, the one kept under `plan`. Null when malformed or never sent.
+ */
+function runOf(message: object): RunEntry[] | null {
+  const plan = own(message, 'plan')
+  const given = own(message, 'run')
+  if (given === undefined && typeof plan === 'number') {
+    const kept = heldValue(`plan:${plan}`)
+    return ArrayIsArray(kept) ? (kept as RunEntry[]) : null
+  }
+  const run = runList(given)
+  if (run !== null && typeof plan === 'number') keep(`plan:${plan}`, run)
+  return run
+}
+
 function runList(value: unknown): RunEntry[] | null {
   if (!ArrayIsArray(value)) return null
   const run: RunEntry[] = []
@@ -118,6 +135,8 @@ function runList(value: unknown): RunEntry[] | null {
 }
 
 function call(seq: number, message: object, late: unknown, base: string | null): string {
+  // The host started over on what this isolate holds (a bound, or a failed call): before any ref.
+  if (own(message, 'forget') === true) forgetHeld()
   const drop = own(message, 'drop')
   if (ArrayIsArray(drop))
     for (let i = 0; i < drop.length; i++) if (typeof drop[i] === 'string') dropRequest(drop[i])
@@ -127,28 +146,31 @@ function call(seq: number, message: object, late: unknown, base: string | null):
   for (let i = 0; i < PHASE_METHODS.length; i++) known = known || PHASE_METHODS[i] === phase
   if (!known || phase === 'configure') return fault(seq, `call: unknown phase ${describe(phase)}`)
   const rid = own(message, 'rid')
-  const run = runList(own(message, 'run'))
+  const run = runOf(message)
   if (typeof rid !== 'string' || !run)
-    return fault(seq, 'call: `rid` must be a string and `run` a list of {plugin, config}')
+    return fault(
+      seq,
+      'call: `rid` must be a string and `run` a list of {plugin, config} (or `plan` one this isolate holds)',
+    )
   let request: RequestRecord | null = null
   const api = phase === 'admin' ? apiRequest(own(message, 'api')) : null
   if (phase === 'admin' && api === null) return fault(seq, 'call: an admin call needs `api` {route, method}')
   if (phase !== 'initWorker' && phase !== 'admin') {
     const state = own(message, 'state')
     const delta = own(message, 'delta')
-    const reuse = own(message, 'reuse')
+    const refs = own(message, 'refs')
     if (own(message, 'base') === true) {
       const arrived = base === null ? null : baseState(base)
       if (arrived === null) return fault(seq, 'call: `base` without a valid base text after the message')
       request = openRequest(rid, arrived)
-      // The delta brings the route and service the base text leaves out, unless they are reused.
+      // The delta brings the route and service the base text leaves out, unless they are refs.
       if (delta !== null && typeof delta === 'object') applyDelta(request, delta as Partial<RequestState>)
-      if (!routeAndService(request.state, reuse))
-        return fault(seq, 'call: `reuse` names a route or service this isolate was never sent')
+      if (!routeAndService(request.state, refs))
+        return fault(seq, 'call: `refs` names a route or service this isolate does not hold')
     } else {
       if (state !== null && typeof state === 'object') {
-        if (!routeAndService(state as RequestState, reuse))
-          return fault(seq, 'call: `reuse` names a route or service this isolate was never sent')
+        if (!routeAndService(state as RequestState, refs))
+          return fault(seq, 'call: `refs` names a route or service this isolate does not hold')
         request = openRequest(rid, state as RequestState)
       } else request = findRequest(rid) ?? null
       if (!request)

@@ -48,16 +48,19 @@ describe('adopt and meta', () => {
   })
 })
 
-describe('reuse of route and service', () => {
-  it("takes the last full state's route and service when the host leaves them out", async () => {
-    isolate = await isolateWith({
+describe('what the isolate holds for the host (refs, plan, forget)', () => {
+  const headers = (result: { mutations: unknown[] }) =>
+    result.mutations.map((m) => (m as { value: string }).value)
+  const probe = () =>
+    isolateWith({
       probe: plugin(`access(kong) {
         kong.service.request.setHeader('x-route', kong.router.getRoute()?.name ?? 'none')
         kong.service.request.setHeader('x-service', kong.router.getService()?.name ?? 'none')
       }`),
     })
-    const headers = (result: { mutations: unknown[] }) =>
-      result.mutations.map((m) => (m as { value: string }).value)
+
+  it('takes a route and service named by id from those sent in full before', async () => {
+    isolate = await probe()
     const base = requestState()
     const route = { ...(base.route as NonNullable<typeof base.route>), name: 'first-route' }
     const service = { ...(base.service as NonNullable<typeof base.service>), name: 'first-service' }
@@ -66,36 +69,61 @@ describe('reuse of route and service', () => {
     )
     expect(headers(sent)).toEqual(['first-route', 'first-service'])
     const { route: _r, service: _s, ...bare } = base
-    const reused = isolate.dispatch(
+    const held = isolate.dispatch(
       phaseCall('access', ['probe'], {
         rid: 'b',
         state: bare as typeof base,
-        reuse: { route: true, service: true },
+        refs: { route: route.id, service: service.id },
       }),
     )
-    expect(headers(reused)).toEqual(['first-route', 'first-service'])
-    // Only what the host leaves out is reused: a route sent again replaces the remembered one.
+    expect(headers(held)).toEqual(['first-route', 'first-service'])
+    // A route sent in full again (a new configuration) replaces the one held under its id.
     const other = { ...route, name: 'second-route' }
     const mixed = isolate.dispatch(
       phaseCall('access', ['probe'], {
         rid: 'c',
         state: { ...bare, route: other } as typeof base,
-        reuse: { service: true },
+        refs: { service: service.id },
       }),
     )
     expect(headers(mixed)).toEqual(['second-route', 'first-service'])
+    const again = isolate.dispatch(
+      phaseCall('access', ['probe'], { rid: 'd', state: bare as typeof base, refs: { route: route.id } }),
+    )
+    expect(headers(again)).toEqual(['second-route', 'none'])
   })
 
-  it('refuses to reuse what the isolate was never sent', async () => {
-    isolate = await isolateWith({ probe: plugin('access() {}') })
+  it('refuses a ref to what it does not hold, also after `forget`', async () => {
+    isolate = await probe()
     const { route: _r, ...bare } = requestState()
-    const result = isolate.dispatch(
-      phaseCall('access', ['probe'], {
-        state: bare as ReturnType<typeof requestState>,
-        reuse: { route: true },
-      }),
+    const state = bare as ReturnType<typeof requestState>
+    const never = isolate.dispatch(phaseCall('access', ['probe'], { state, refs: { route: 'route-x' } }))
+    expect(never.fault).toMatch(/does not hold/)
+    const full = requestState()
+    isolate.dispatch(phaseCall('access', ['probe'], { rid: 'a', state: full }))
+    const id = (full.route as NonNullable<typeof full.route>).id
+    expect(
+      isolate.dispatch(phaseCall('access', ['probe'], { rid: 'b', state, refs: { route: id } })).fault,
+    ).toBe(undefined)
+    const forgotten = isolate.dispatch(
+      phaseCall('access', ['probe'], { rid: 'c', state, refs: { route: id }, forget: true }),
     )
-    expect(result.fault).toMatch(/never sent/)
+    expect(forgotten.fault).toMatch(/does not hold/)
+  })
+
+  it("runs the list of a plan it holds when the host sends only the plan's id", async () => {
+    isolate = await isolateWith({
+      a: plugin(`access(kong) { kong.service.request.setHeader('x-a', '1') }`),
+      b: plugin(`access(kong) { kong.service.request.setHeader('x-b', '2') }`),
+    })
+    const listed = isolate.dispatch(phaseCall('access', ['a', 'b'], { rid: 'a', plan: 7 }))
+    expect(headers(listed)).toEqual(['1', '2'])
+    const { run: _run, ...byId } = phaseCall('access', [], { rid: 'b', plan: 7 })
+    expect(headers(isolate.dispatch(byId))).toEqual(['1', '2'])
+    const { run: _other, ...unknown } = phaseCall('access', [], { rid: 'c', plan: 8 })
+    expect(isolate.dispatch(unknown).fault).toMatch(/`plan` one this isolate holds/)
+    const { run: _gone, ...forgotten } = phaseCall('access', [], { rid: 'd', plan: 7, forget: true })
+    expect(isolate.dispatch(forgotten).fault).toMatch(/`plan` one this isolate holds/)
   })
 })
 

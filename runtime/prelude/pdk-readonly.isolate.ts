@@ -8,7 +8,7 @@ import { stateOf } from './pdk-request.isolate.ts'
 import { PHASES } from './phases.isolate.ts'
 import { cloneData } from './values.isolate.ts'
 
-/** Copies: the route and service objects are shared by every request of the isolate (reuse). */
+/** Copies: the route and service objects are held for every request of the isolate (held.isolate.ts). */
 class RouterModule extends FrameBound {
   getRoute(): unknown {
     return cloneData(stateOf(entered(this, 'kong.router.getRoute', PHASES.authAndLater)).route)

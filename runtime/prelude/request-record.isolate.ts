@@ -1,6 +1,7 @@
 /** What the isolate keeps per request between phase calls, keyed by the host's request id. */
 import type { Headers, RequestState } from '../protocol.ts'
 import { isArrived } from './base-state.isolate.ts'
+import { heldValue, keep } from './held.isolate.ts'
 import {
   define,
   MapCtor,
@@ -48,24 +49,26 @@ export function findRequest(rid: string): RequestRecord | undefined {
   return MapGet(requests, rid)
 }
 
-/** The route and service of the last full state (read-only: the PDK hands out copies). */
-let lastRoute: RequestState['route'] | undefined
-let lastService: RequestState['service'] | undefined
-
 /**
- * The route and service of a full state: reused from the last one when the host says so (see
- * PhaseCall.reuse), else remembered for the next. False when asked to reuse what never came.
+ * The route and service of a request's first call in this isolate: one the host names by id
+ * (PhaseCall.refs) is the one held here; one sent in full is held under its id for later
+ * requests. False when a ref names what this isolate does not hold.
  */
-export function routeAndService(state: RequestState, reuse: unknown): boolean {
-  const again = (key: string) => reuse !== null && typeof reuse === 'object' && own(reuse, key) === true
-  if (again('route')) {
-    if (lastRoute === undefined) return false
-    setOwn(state, 'route', lastRoute)
-  } else lastRoute = own(state, 'route') as RequestState['route']
-  if (again('service')) {
-    if (lastService === undefined) return false
-    setOwn(state, 'service', lastService)
-  } else lastService = own(state, 'service') as RequestState['service']
+export function routeAndService(state: RequestState, refs: unknown): boolean {
+  return heldEntity(state, 'route', refs) && heldEntity(state, 'service', refs)
+}
+
+function heldEntity(state: RequestState, field: 'route' | 'service', refs: unknown): boolean {
+  const ref = refs !== null && typeof refs === 'object' ? own(refs, field) : undefined
+  if (typeof ref === 'string') {
+    const value = heldValue(`${field}:${ref}`)
+    if (value === undefined) return false
+    setOwn(state, field, value)
+    return true
+  }
+  const sent = own(state, field)
+  const id = sent !== null && typeof sent === 'object' ? own(sent, 'id') : undefined
+  if (typeof id === 'string') keep(`${field}:${id}`, sent)
   return true
 }
 

@@ -1,10 +1,14 @@
-import { randomUUID } from 'node:crypto'
-import type { Headers, RequestState, RouteInfo, ServiceInfo } from '../../runtime/protocol.ts'
+import type { Headers } from '../../runtime/protocol.ts'
 import type { FakeRequest } from './types.ts'
 
-/** The workspace every fake request runs in. */
-export const WORKSPACE = { id: '00000000-0000-4000-8000-000000000001', name: 'default' } as const
-const PROXY_PORT = 8000
+/** The request runPlugin sends to the proxy: a raw target, as a client would write it. */
+export interface ClientRequest {
+  method: string
+  /** Path and `?query`, unnormalised. */
+  target: string
+  headers: Headers
+  body: string | undefined
+}
 
 export function lowerCased(headers: Record<string, string | string[]> = {}): Headers {
   const out: Headers = {}
@@ -26,78 +30,51 @@ function rawQuery(query: FakeRequest['query'], fromPath: string): string {
     .join('&')
 }
 
-function route(fields: Partial<RouteInfo> = {}): RouteInfo {
+/** Unless the test says otherwise, a request the route matches: its first plain path, host and method. */
+export function clientRequest(request: FakeRequest): ClientRequest {
+  const route = request.route ?? {}
+  const given = request.path ?? route.paths?.find((path) => !path.startsWith('~')) ?? '/'
+  const mark = given.indexOf('?')
+  const path = mark === -1 ? given : given.slice(0, mark)
+  const query = rawQuery(request.query, mark === -1 ? '' : given.slice(mark + 1))
+  const headers = lowerCased(request.headers)
+  headers.host ??= route.hosts?.[0]?.replace('*', 'test') ?? 'localhost'
   return {
-    id: '00000000-0000-4000-8000-000000000002',
-    name: 'test-route',
-    paths: ['/'],
-    hosts: null,
-    methods: null,
-    protocols: ['http', 'https'],
-    tags: null,
-    ws_id: WORKSPACE.id,
-    ...fields,
+    method: (request.method ?? route.methods?.[0] ?? 'GET').toUpperCase(),
+    target: query === '' ? path : `${path}?${query}`,
+    headers,
+    body: request.body,
   }
 }
 
-function service(fields: Partial<ServiceInfo> = {}): ServiceInfo {
+/** Fields runPlugin decides: set last, so the upstream stays the fake one. */
+const OWN_SERVICE_FIELDS = ['protocol', 'host', 'port', 'url', 'ws_id']
+
+/** The Admin API body of the route's service: the test's fields, pointed at the fake upstream. */
+export function serviceBody(fields: FakeRequest['service'], upstreamUrl: string): Record<string, unknown> {
+  const given = Object.entries(fields ?? {}).filter(([name]) => !OWN_SERVICE_FIELDS.includes(name))
+  const { protocol, hostname, port } = new URL(upstreamUrl)
   return {
-    id: '00000000-0000-4000-8000-000000000003',
     name: 'test-service',
-    protocol: 'http',
-    host: 'upstream.test',
-    port: 80,
-    path: null,
-    retries: 5,
-    connect_timeout: 60000,
-    write_timeout: 60000,
-    read_timeout: 60000,
-    tags: null,
-    ws_id: WORKSPACE.id,
-    ...fields,
+    ...Object.fromEntries(given),
+    protocol: protocol.replace(':', ''),
+    host: hostname,
+    port: Number(port),
   }
 }
 
 /**
- * The request state the gateway would build for this request on a matched route (route `/`
- * without path stripping, so the upstream path starts as the client's path).
+ * The Admin API body of the route: the test's fields over `/` for every method, without path
+ * stripping and keeping the client's Host (so the upstream sees the request as the plugin did).
  */
-export function fakeRequestState(request: FakeRequest): RequestState {
-  const given = request.path ?? '/'
-  const mark = given.indexOf('?')
-  const path = mark === -1 ? given : given.slice(0, mark)
-  const query = rawQuery(request.query, mark === -1 ? '' : given.slice(mark + 1))
-  const method = (request.method ?? 'GET').toUpperCase()
-  const headers = lowerCased(request.headers)
-  headers.host ??= 'localhost'
-  const hostHeader = Array.isArray(headers.host) ? (headers.host[0] ?? '') : headers.host
+export function routeBody(fields: FakeRequest['route'], serviceId: string): Record<string, unknown> {
+  const { ws_id: _ws, ...given } = fields ?? {}
   return {
-    id: randomUUID(),
-    startedAt: Date.now(),
-    scheme: 'http',
-    host: hostHeader.replace(/:\d+$/, ''),
-    port: PROXY_PORT,
-    method,
-    path,
-    rawQuery: query,
-    headers,
-    client: {
-      ip: '127.0.0.1',
-      port: 40000,
-      forwardedIp: '127.0.0.1',
-      forwardedPort: PROXY_PORT,
-      protocol: 'http',
-    },
-    route: route(request.route),
-    service: service(request.service),
-    uriCaptures: null,
-    workspace: { ...WORKSPACE },
-    consumer: request.consumer ?? null,
-    credential: null,
-    shared: {},
-    upstream: { method, path, rawQuery: query, prefix: null },
-    httpVersion: 1.1,
-    response: null,
-    serviceResponse: null,
+    name: 'test-route',
+    paths: ['/'],
+    strip_path: false,
+    preserve_host: true,
+    ...given,
+    service: { id: serviceId },
   }
 }

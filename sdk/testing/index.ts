@@ -1,7 +1,7 @@
 /**
  * `isogate/sdk/testing`: tools for plugin authors' tests (host-side Node code, never bundled into
- * a plugin). `runPlugin` runs one plugin folder in a real isolate as the gateway would;
- * `startPluginGateway` runs a whole gateway with it (for plugins with daos.ts, migrations, api.ts).
+ * a plugin). `runPlugin` runs one plugin folder against one request in a real gateway started
+ * for the call; `startPluginGateway` runs a gateway with it for as long as a test needs it.
  */
 export { PluginConfigError } from './config-error.ts'
 export { type LoadedPlugin, loadPluginFolder } from './load-plugin-folder.ts'

@@ -4,6 +4,7 @@ import { basename, dirname, join, resolve } from 'node:path'
 import { loadConfig } from '../../host/config/index.ts'
 import { startEchoServer } from '../../host/echo/index.ts'
 import { startGateway } from '../../host/gateway/index.ts'
+import { type AdminCall, adminClient } from './admin-client.ts'
 
 export interface PluginGatewayOptions {
   /** Plugin folders to load (each `<name>/handler.ts`...), besides the bundled ones named in `plugins`. */
@@ -21,8 +22,7 @@ export interface PluginGateway {
   /** An echo upstream (answers JSON `{ method, path, query, headers, body }`), behind service `echo`. */
   upstreamUrl: string
   /** An Admin API call with a JSON body: status and parsed JSON (null when empty). */
-  // biome-ignore lint/suspicious/noExplicitAny: Admin API answers have many shapes; tests read them freely
-  admin(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>
+  admin: AdminCall
   stop(): Promise<void>
 }
 
@@ -54,15 +54,7 @@ export async function startPluginGateway(options: PluginGatewayOptions): Promise
     })
     const gateway = await startGateway(config, { workers: 'local' })
     const adminUrl = `http://127.0.0.1:${gateway.addresses.admin[0]?.port}`
-    const admin = async (method: string, path: string, body?: unknown) => {
-      const response = await fetch(adminUrl + path, {
-        method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      })
-      const text = await response.text()
-      return { status: response.status, body: text ? JSON.parse(text) : null }
-    }
+    const admin = adminClient(adminUrl)
     await admin('POST', '/services', { name: 'echo', url: upstream.url })
     return {
       proxyUrl: `http://127.0.0.1:${gateway.addresses.proxy[0]?.port}`,

@@ -7,6 +7,7 @@ import type { PluginFailure, PluginLogLine } from './types.ts'
 interface LogRecord {
   level: string
   msg: string
+  plugin?: string
   phase?: PhaseName
   reason?: FailureReason
   detail?: string
@@ -15,23 +16,41 @@ interface LogRecord {
 
 /**
  * The gateway's own error logger, writing into memory: the plugin's `kong.log` lines and the one
- * "plugin failed" line per failure are read back from exactly what the gateway would log.
+ * "plugin failed" line per failure are read back from exactly what the gateway logged.
  */
 export class RecordingLogger {
   readonly logger: Logger
   readonly #records: LogRecord[] = []
+  #waiting: { plugin: string; resolve: (line: LogRecord) => void } | null = null
 
   constructor() {
-    this.logger = createLogger(
-      { log_level: 'debug' },
-      { write: (line: string) => void this.#records.push(JSON.parse(line) as LogRecord) },
-    )
+    this.logger = createLogger({ log_level: 'debug' }, { write: (line: string) => this.#record(line) })
+  }
+
+  #record(line: string): void {
+    const record = JSON.parse(line) as LogRecord
+    this.#records.push(record)
+    if (this.#waiting !== null && isPluginLine(record, this.#waiting.plugin)) this.#waiting.resolve(record)
+  }
+
+  /** The first line `plugin` logs with kong.log, or null when none came within `ms`. */
+  async firstLineOf(plugin: string, ms: number): Promise<string | null> {
+    const found = this.#records.find((record) => isPluginLine(record, plugin))
+    if (found !== undefined) return found.msg
+    let timer: NodeJS.Timeout | undefined
+    const line = await new Promise<LogRecord | null>((resolve) => {
+      this.#waiting = { plugin, resolve }
+      timer = setTimeout(() => resolve(null), ms)
+    })
+    clearTimeout(timer)
+    this.#waiting = null
+    return line?.msg ?? null
   }
 
   /** The plugin's own lines (the gateway's failure lines carry a `reason`; plugin lines never do). */
-  pluginLines(): PluginLogLine[] {
+  pluginLines(plugin: string): PluginLogLine[] {
     return this.#records.flatMap((record) =>
-      record.reason === undefined && record.phase !== undefined
+      isPluginLine(record, plugin) && record.phase !== undefined
         ? [{ level: record.level, message: record.msg, phase: record.phase }]
         : [],
     )
@@ -48,3 +67,6 @@ export class RecordingLogger {
     }
   }
 }
+
+const isPluginLine = (record: LogRecord, plugin: string): boolean =>
+  record.plugin === plugin && record.reason === undefined && record.phase !== undefined

@@ -294,9 +294,11 @@ export default {
       `error loading plugin schemas: on plugin 'noversion': Plugin "noversion" cannot be loaded because its VERSION field does not follow the "x.y.z" format, got: "one".`,
     )
     await expect(runPlugin({ dir: join(dir, 'missing') })).rejects.toThrow('no plugin folder at')
+    const cors = plugin('cors', 'export default { priority: 1, version: "1.0.0" }\n')
+    await expect(runPlugin({ dir: cors })).rejects.toThrow("runPlugin: cors is a bundled plugin's name")
   })
 
-  it('gives kong.db its usual shape, and says where to test data calls', async () => {
+  it('gives kong.db the core entities, reading the gateway database', async () => {
     const dir = plugin(
       'reader',
       `export default {
@@ -304,19 +306,13 @@ export default {
   version: '1.0.0',
   async access(kong) {
     const names = Object.keys(kong.db).sort().join(',')
-    try {
-      await kong.db.consumers.selectByUsername('ann')
-    } catch (error) {
-      return kong.response.exit(200, { names, error: error.message })
-    }
+    const ann = await kong.db.consumers.selectByUsername('ann')
+    return kong.response.exit(200, { names, ann: ann?.username ?? null })
   },
 }
 `,
     )
-    const result = await runPlugin({ dir })
-    expect(JSON.parse(result.body)).toEqual({
-      names: 'consumers,routes,services',
-      error: 'db: runPlugin has no database or cache; test with startPluginGateway',
-    })
+    const result = await runPlugin({ dir, entities: { consumers: [{ username: 'ann' }] } })
+    expect(JSON.parse(result.body)).toEqual({ names: 'consumers,routes,services', ann: 'ann' })
   })
 })

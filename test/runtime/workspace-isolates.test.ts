@@ -9,8 +9,9 @@ describe('a workspace isolate (isolation = workspace)', () => {
   let upstream: EchoServer
   let gw: TestGateway
   const built: { plugins: string[]; isolate: IsolateHandle }[] = []
-  /** The `run` list of every access call, as sent. */
+  /** The `run` list of every access call: as sent, or the one its plan id names (sent before). */
   const accessRuns: PhaseCall['run'][] = []
+  const plans = new Map<number | undefined, PhaseCall['run']>()
 
   beforeAll(async () => {
     upstream = await startEchoServer()
@@ -26,7 +27,9 @@ describe('a workspace isolate (isolation = workspace)', () => {
           built.push({ plugins: options.plugins.map((p) => p.name), isolate })
           const dispatch = isolate.dispatch.bind(isolate)
           isolate.dispatch = (message, timeoutMs, tail) => {
-            if (message.kind === 'call' && message.phase === 'access') accessRuns.push(message.run)
+            if (message.kind === 'call' && message.run !== undefined) plans.set(message.plan, message.run)
+            if (message.kind === 'call' && message.phase === 'access')
+              accessRuns.push(plans.get(message.plan))
             return dispatch(message, timeoutMs, tail)
           }
           return isolate

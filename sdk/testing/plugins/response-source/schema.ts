@@ -1,0 +1,1 @@
+export default { name: 'response-source', config: { type: 'object', additionalProperties: false } }
