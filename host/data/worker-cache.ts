@@ -128,6 +128,24 @@ export class WorkerCache {
     }
   }
 
+  /**
+   * Drops every entry of every workspace, here and in the isolates' copies: the database changed
+   * under this node (another process wrote to it) and which rows is not known.
+   */
+  purge(): void {
+    for (const space of this.spaces.values()) space.lru.clear()
+    for (const load of this.loads.values()) load.stale = true
+    for (const ws of new Set([...this.spaces.keys(), ...this.drops.keys()])) {
+      let drops = this.drops.get(ws)
+      if (drops === undefined) {
+        drops = { generation: 0, log: [] }
+        this.drops.set(ws, drops)
+      }
+      // A gap wider than the log: isolates behind it drop all their copies (dropsSince answers true).
+      drops.generation += drops.log.length + 1
+    }
+  }
+
   /** How many invalidations the workspace has seen: an isolate's copy is current at this number. */
   generation(ws: string): number {
     return this.drops.get(ws)?.generation ?? 0

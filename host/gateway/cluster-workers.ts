@@ -74,7 +74,7 @@ export async function startClusterWorkers(
       slot.worker.once('exit', onExit)
     })
 
-  const invalidate = async (keys: CacheKeyRef[]) => {
+  const invalidate = async (keys: CacheKeyRef[] | 'all') => {
     const id = ++invalidateId
     await Promise.all(
       [...slots].map(async (slot) => {

@@ -35,7 +35,8 @@ export async function startLocalWorkers(
       await node.apply(next)
     },
     async invalidate(keys) {
-      for (const { ws, key, plugin } of keys) data.cache.invalidate(ws, key, plugin)
+      if (keys === 'all') data.cache.purge()
+      else for (const { ws, key, plugin } of keys) data.cache.invalidate(ws, key, plugin)
     },
     async stats() {
       const plugins = node.pluginTimings()

@@ -14,6 +14,8 @@ const SNAPSHOT_ENTITIES = new Set(['workspaces', 'services', 'routes', 'plugins'
  */
 export class Publisher {
   private dirty = false
+  /** Another process wrote to the database: every cache entry may be stale. */
+  private purge = false
   private invalidations: CacheKeyRef[] = []
   private version: number
   private queue: Promise<void> = Promise.resolve()
@@ -37,6 +39,14 @@ export class Publisher {
     const run = this.queue.then(async () => {
       const workers = this.workers()
       if (!workers) return
+      if (this.purge) {
+        this.purge = false
+        this.invalidations = []
+        await workers.invalidate('all').catch((error: unknown) => {
+          this.purge = true
+          throw error
+        })
+      }
       const keys = this.invalidations
       this.invalidations = []
       if (keys.length > 0) {
@@ -58,9 +68,23 @@ export class Publisher {
     return run
   }
 
+  /**
+   * Another process committed to the database (`config db_import` into a running node's file):
+   * which rows changed is unknown, so a new snapshot and every cache entry dropped.
+   */
+  changedElsewhere(): void {
+    this.dirty = true
+    this.purge = true
+    this.schedule()
+  }
+
   private record(event: ChangeEvent): void {
     if (SNAPSHOT_ENTITIES.has(event.entity)) this.dirty = true
     for (const key of event.cacheKeys) this.invalidations.push({ ws: event.ws_id, key })
+    this.schedule()
+  }
+
+  private schedule(): void {
     if (this.scheduled) return
     this.scheduled = true
     setImmediate(() => {

@@ -28,6 +28,9 @@ import { strikeBoard } from './strike-board.ts'
 import { VERSION } from './version.ts'
 import type { Workers } from './workers.ts'
 
+/** How often the database is asked whether another process committed (SQLite's data_version). */
+const EXTERNAL_WRITES_POLL_MS = 250
+
 /**
  * `workers`: `cluster` (default), worker_processes proxy processes under this one (the CLI);
  * `local`, the proxy runs in this process (tests, embedding). Only a local proxy takes
@@ -93,6 +96,13 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     // Rows with a ttl are purged as they expire; the purge's change events reach caches via the publisher.
     const purger = startTtlPurger(entities)
     started.push({ close: async () => purger.stop() })
+    // Commits of another process (`isogate config db_import` into this node's database) reach the
+    // proxy: a new snapshot and no cache entry that may be stale, within a poll.
+    const watcher = setInterval(() => {
+      if (storage.changedElsewhere()) publisher.changedElsewhere()
+    }, EXTERNAL_WRITES_POLL_MS)
+    watcher.unref()
+    started.push({ close: async () => clearInterval(watcher) })
 
     const databaseReachable = () => storage.ping().catch(() => false)
     const status = async () => {

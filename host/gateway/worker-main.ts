@@ -32,7 +32,8 @@ process.on('message', async (message: ToWorker) => {
         send({ t: 'applied', version: message.snapshot.version })
         break
       case 'invalidate':
-        for (const { ws, key, plugin } of message.keys) data?.cache.invalidate(ws, key, plugin)
+        if (message.keys === 'all') data?.cache.purge()
+        else for (const { ws, key, plugin } of message.keys) data?.cache.invalidate(ws, key, plugin)
         send({ t: 'invalidated', id: message.id })
         break
       case 'db':

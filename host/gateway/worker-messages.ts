@@ -19,8 +19,8 @@ export type ToWorker =
       entities: EntityInfo[]
     }
   | { t: 'config'; snapshot: ConfigSnapshot }
-  /** Drop these kong.cache keys; answer `invalidated`. */
-  | { t: 'invalidate'; id: number; keys: CacheKeyRef[] }
+  /** Drop these kong.cache keys (`all`: every key); answer `invalidated`. */
+  | { t: 'invalidate'; id: number; keys: CacheKeyRef[] | 'all' }
   /** The answer to a worker's `db` request. */
   | { t: 'db'; id: number; ok: true; value: unknown }
   | { t: 'db'; id: number; ok: false; error: string; detail?: IoErrorDetail }

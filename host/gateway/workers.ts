@@ -13,8 +13,8 @@ export interface Workers {
   readonly addresses: ListenAddress[]
   /** Resolves once every live worker has swapped in `snapshot`. */
   apply(snapshot: ConfigSnapshot): Promise<void>
-  /** Drops cache keys on every worker (kong.cache), resolving once all did. */
-  invalidate(keys: CacheKeyRef[]): Promise<void>
+  /** Drops cache keys on every worker (kong.cache), or every key (`all`), resolving once all did. */
+  invalidate(keys: CacheKeyRef[] | 'all'): Promise<void>
   /** Counters summed over all workers, and each worker's phase-call timing. */
   stats(): Promise<NodeStats>
   /** True when every worker has applied the latest snapshot. */

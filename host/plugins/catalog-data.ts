@@ -10,12 +10,21 @@ export function catalogData(catalog: PluginCatalog): CatalogData {
   return catalog.plugins.map(({ validate: _validate, ...plugin }) => plugin)
 }
 
-/** The catalog again in a worker: the same bundles and metadata, validators compiled anew. */
+/**
+ * The catalog again in a worker: the same bundles and metadata, each validator compiled on its
+ * first use. The supervisor compiled them all when it loaded the plugins (that is where a bad
+ * schema stops the node); a worker seldom validates, and ajv takes ~40 ms a schema.
+ */
 export function catalogFromData(data: CatalogData): PluginCatalog {
   return catalogOf(
-    data.map((plugin) => ({
-      ...plugin,
-      validate: compileConfigValidator(plugin.schema.config as JsonSchema).validate,
-    })),
+    data.map((plugin) => ({ ...plugin, validate: lazyValidator(plugin.schema.config as JsonSchema) })),
   )
+}
+
+function lazyValidator(schema: JsonSchema): CatalogPlugin['validate'] {
+  let validate: CatalogPlugin['validate'] | undefined
+  return (config) => {
+    validate ??= compileConfigValidator(schema).validate
+    return validate(config)
+  }
 }

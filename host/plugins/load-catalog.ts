@@ -1,10 +1,17 @@
-import { bundlePlugin, isBundleError, type PluginBundle } from '../../runtime/bundle/index.ts'
+import { existsSync } from 'node:fs'
+import {
+  bundlePlugin,
+  isBundleError,
+  type PluginBundle,
+  PREBUILT_BUNDLES,
+} from '../../runtime/bundle/index.ts'
 import {
   isPluginMetaError,
   type PluginMeta,
   type ReadMetaOptions,
   readPluginMetas,
 } from '../../runtime/loader/index.ts'
+import { COMPILED, packageFile } from '../../runtime/package-files.ts'
 import type { Config } from '../config/index.ts'
 import { UserError } from '../errors/index.ts'
 import { checkApi } from './check-api.ts'
@@ -23,6 +30,11 @@ export interface CatalogOptions {
   bundledDir?: string
   /** Limits of the throw-away isolate that reads each plugin's metadata. */
   meta?: ReadMetaOptions
+  /**
+   * Bundles and metadata the build made ahead of time (read only; each checked against the
+   * plugin's files). Default: the package's `dist/bundles` when running the compiled tree; null: none.
+   */
+  prebuiltDir?: string | null
 }
 
 /** Run order: Kong sorts handlers by PRIORITY, highest first; equal priorities go by name. */
@@ -52,9 +64,11 @@ export async function loadPluginCatalog(
   // Entity and collection names of plugins loaded so far: two plugins may not share one.
   const taken = new Set<string>()
   const bundles: PluginBundle[] = []
-  for (const folder of folders) bundles.push(await bundleFolder(folder, options.cacheDir))
+  const prebuiltDir =
+    options.prebuiltDir === undefined ? prebuiltBundles() : (options.prebuiltDir ?? undefined)
+  for (const folder of folders) bundles.push(await bundleFolder(folder, options.cacheDir, prebuiltDir))
   // One reader process for all of them (plugin code never runs here; see runtime/loader).
-  const metas = await readMetas(bundles, { ...options.meta, cacheDir: options.cacheDir })
+  const metas = await readMetas(bundles, { ...options.meta, cacheDir: options.cacheDir, prebuiltDir })
   for (const [i, folder] of folders.entries()) {
     const bundle = bundles[i] as PluginBundle
     const meta = metas[i] as PluginMeta
@@ -95,9 +109,19 @@ export function catalogOf(list: readonly CatalogPlugin[], warnings: readonly str
   }
 }
 
-async function bundleFolder(folder: PluginFolder, cacheDir: string): Promise<PluginBundle> {
+/** The package's prebuilt bundles (scripts/prebuild.ts), for the compiled tree; none from the sources. */
+function prebuiltBundles(): string | undefined {
+  const dir = packageFile(PREBUILT_BUNDLES)
+  return COMPILED && existsSync(dir) ? dir : undefined
+}
+
+async function bundleFolder(
+  folder: PluginFolder,
+  cacheDir: string,
+  prebuiltDir: string | undefined,
+): Promise<PluginBundle> {
   try {
-    return await bundlePlugin({ dir: folder.dir, cacheDir })
+    return await bundlePlugin({ dir: folder.dir, cacheDir, ...(prebuiltDir ? { prebuiltDir } : {}) })
   } catch (error) {
     if (isBundleError(error)) throw new UserError('PLUGIN_INVALID', error.message)
     throw error

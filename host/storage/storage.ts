@@ -19,6 +19,11 @@ export interface Storage {
   /** Runs `fn` in one write transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (trx: Db) => Promise<T>): Promise<T>
   ping(): Promise<boolean>
+  /**
+   * True when another connection (another process) committed since the last call: SQLite's
+   * `data_version`, which this connection's own commits leave unchanged. Cheap enough to poll.
+   */
+  changedElsewhere(): boolean
   close(): Promise<void>
 }
 
@@ -39,6 +44,8 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
   database.pragma('busy_timeout = 5000')
   const db: Db = new Kysely({ dialect: new SqliteDialect({ database }) })
   let closed = false
+  const dataVersion = () => database.pragma('data_version', { simple: true }) as number
+  let seenVersion = dataVersion()
 
   return {
     dialect: 'sqlite',
@@ -65,6 +72,13 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
       } catch {
         return false
       }
+    },
+    changedElsewhere: () => {
+      if (closed) return false
+      const now = dataVersion()
+      if (now === seenVersion) return false
+      seenVersion = now
+      return true
     },
     close: async () => {
       if (closed) return

@@ -3,6 +3,9 @@ import { join } from 'node:path'
 import type { InputDigest } from './build-options.ts'
 import type { PluginModules } from './types.ts'
 
+/** The package's bundles made by the build (scripts/prebuild.ts), from the package root. */
+export const PREBUILT_BUNDLES = 'dist/bundles'
+
 /**
  * `<cacheDir>/<name>-<hash>.js` is the bundle, `<name>-<hash>.json` this manifest beside it.
  * A manifest is reused only for the same folder, an unchanged folder stamp, and inputs whose
@@ -30,13 +33,19 @@ export interface CacheKey {
 /** Hash of the given inputs as they are on disk now; null when one of them is gone. */
 export type CurrentHash = (inputs: readonly InputDigest[]) => Promise<string | null>
 
+/**
+ * A cached bundle of the folder, or null. `anyFolder`: a bundle made from another folder with the
+ * same contents will do (the package's prebuilt bundles, made where the package was built): only
+ * the inputs' hash decides, without the folder and stamp shortcut.
+ */
 export async function readCachedBundle(
   cacheDir: string,
   key: CacheKey,
   currentHash: CurrentHash,
+  anyFolder = false,
 ): Promise<{ manifest: CacheManifest; code: string } | null> {
   for (const manifest of await manifestsOf(cacheDir, key.name)) {
-    if (manifest.dir !== key.dir || manifest.stamp !== key.stamp) continue
+    if (!anyFolder && (manifest.dir !== key.dir || manifest.stamp !== key.stamp)) continue
     if ((await currentHash(manifest.inputs)) !== manifest.hash) continue
     const code = await readFile(join(cacheDir, `${key.name}-${manifest.hash}.js`), 'utf8').catch(() => null)
     if (code !== null && Buffer.byteLength(code) === manifest.size) return { manifest, code }

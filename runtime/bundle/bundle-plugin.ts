@@ -44,7 +44,12 @@ export async function bundlePlugin(
   const cacheDir = resolve(options.cacheDir)
   // The stamp is taken before esbuild reads anything: an edit during the build makes the next call a miss.
   const key = { name, dir: roots.dir, stamp: await folderStamp(roots.dir, name, [cacheDir]) }
-  const cached = await readCachedBundle(cacheDir, key, (inputs) => currentHash(inputs, roots, entry))
+  const hashNow = (inputs: readonly InputDigest[]) => currentHash(inputs, roots, entry)
+  const cached =
+    (await readCachedBundle(cacheDir, key, hashNow)) ??
+    (options.prebuiltDir === undefined
+      ? null
+      : await readCachedBundle(resolve(options.prebuiltDir), key, hashNow, true))
   if (cached) return bundle(cached.code, cached.manifest.hash, cached.manifest.warnings, true)
   const built = await runEsbuild(name, roots, realSdk, entry)
   const warnings = [...files.warnings, ...built.warnings]

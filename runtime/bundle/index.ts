@@ -1,4 +1,5 @@
 export { GLOBAL_NAME } from './build-options.ts'
+export { PREBUILT_BUNDLES } from './bundle-cache.ts'
 export { BundleError, type BundleErrorCode, type BundleErrorLocation, isBundleError } from './bundle-error.ts'
 export { bundlePlugin } from './bundle-plugin.ts'
 export type { SdkLocation } from './sdk-location.ts'

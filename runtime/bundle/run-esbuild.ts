@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { build, type OutputFile } from 'esbuild'
+import { build, type OutputFile, stop } from 'esbuild'
 import { bundleFailure, warningLine } from './build-messages.ts'
 import { BUILD_OPTIONS, bundleHash, type InputDigest } from './build-options.ts'
 import { importGuard } from './import-guard.ts'
@@ -18,6 +18,24 @@ export interface BuiltBundle {
 /** Never written: it only names the output so esbuild makes map paths relative to the folder. */
 const OUTFILE = '__isogate_bundle.js'
 
+/** After this long without a build, esbuild's service process is stopped (~17 MB resident each). */
+const SERVICE_IDLE_MS = 2_000
+let building = 0
+let idleTimer: NodeJS.Timeout | undefined
+
+/**
+ * esbuild's API keeps a service process for the life of this one: plugins are bundled at start and
+ * seldom after, so it goes once bundling is idle (a later build starts a new one).
+ */
+function buildEnded(): void {
+  if (--building > 0) return
+  clearTimeout(idleTimer)
+  idleTimer = setTimeout(() => {
+    if (building === 0) void stop()
+  }, SERVICE_IDLE_MS)
+  idleTimer.unref()
+}
+
 /** One esbuild run over the generated entry; errors become BundleErrors. */
 export async function runEsbuild(
   name: string,
@@ -27,6 +45,7 @@ export async function runEsbuild(
 ): Promise<BuiltBundle> {
   const digests = new Map<string, string>()
   let result: Awaited<ReturnType<typeof build<{ write: false; metafile: true }>>>
+  building++
   try {
     result = await build({
       ...BUILD_OPTIONS,
@@ -40,6 +59,8 @@ export async function runEsbuild(
     })
   } catch (error) {
     throw bundleFailure(error, name, roots)
+  } finally {
+    buildEnded()
   }
   const inputs = Object.keys(result.metafile.inputs).map((key) => {
     const label = labelOf(key, roots)

@@ -3,6 +3,11 @@ export interface BundleOptions {
   dir: string
   /** When given, bundles are written here and reused while their inputs are unchanged. */
   cacheDir?: string
+  /**
+   * Bundles made ahead of time (the package's `dist/bundles`, by the build), read only: one is
+   * used, wherever its folder was, when the plugin's files still give its hash.
+   */
+  prebuiltDir?: string
 }
 
 /** Which of the fixed plugin files the folder provides. */

@@ -24,6 +24,8 @@ export class MetaCache {
   constructor(
     private readonly limits: MetaLimits,
     private readonly dir: string | undefined,
+    /** Answers the build read ahead of time (read only), after `dir`. */
+    private readonly prebuiltDir?: string,
   ) {}
 
   key(code: string): string {
@@ -36,14 +38,18 @@ export class MetaCache {
 
   get(key: string): string | undefined {
     const known = MetaCache.memory.get(key)
-    if (known !== undefined || this.dir === undefined) return known
-    try {
-      const raw = readFileSync(this.file(key), 'utf8')
-      MetaCache.memory.set(key, raw)
-      return raw
-    } catch {
-      return undefined
+    if (known !== undefined) return known
+    for (const dir of [this.dir, this.prebuiltDir]) {
+      if (dir === undefined) continue
+      try {
+        const raw = readFileSync(join(dir, `meta-${key}.json`), 'utf8')
+        MetaCache.memory.set(key, raw)
+        return raw
+      } catch {
+        // Not read there yet.
+      }
     }
+    return undefined
   }
 
   set(key: string, raw: string): void {

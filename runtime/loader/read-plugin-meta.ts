@@ -40,7 +40,7 @@ export async function readPluginMetas(
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     maxChars: MAX_RESULT_CHARS,
   }
-  const cache = new MetaCache(limits, options.cacheDir)
+  const cache = new MetaCache(limits, options.cacheDir, options.prebuiltDir)
   const keys = bundles.map((bundle) => cache.key(bundle.code))
   const raws = keys.map((key) => cache.get(key))
   const missing = bundles.flatMap((bundle, i) => (raws[i] === undefined ? [{ bundle, i }] : []))

@@ -26,4 +26,6 @@ export interface ReadMetaOptions {
   timeoutMs?: number
   /** Where successful reads are kept across processes (a node's bundle folder); none: memory only. */
   cacheDir?: string
+  /** Reads made ahead of time (the package's `dist/bundles`, by the build), looked up after `cacheDir`. */
+  prebuiltDir?: string
 }
