@@ -17,10 +17,11 @@ export default { priority: 1, version: '1.0.0', access() {} }
 `
 const SCHEMA = 'export default { name: "meta-bomb", config: { type: "object" } }\n'
 
-const oneError = (stderr: string) => {
+/** One line naming the plugin; `start` names the configuration key first (`plugins meta-bomb: …`). */
+const oneError = (stderr: string, key = '') => {
   const lines = stderr.trim().split('\n')
   expect(lines).toHaveLength(1)
-  expect(lines[0]).toMatch(/^Error: plugin meta-bomb: reading its metadata /)
+  expect(lines[0]).toMatch(new RegExp(`^Error: ${key}plugin meta-bomb: reading its metadata `))
 }
 
 /** CPU time of a process so far, in clock ticks (utime + stime from /proc). */
@@ -74,7 +75,7 @@ describe('plugin code off the paths that keep the node alive', { timeout: 120_00
       },
     })
     expect(started.code).toBe(1)
-    oneError(started.stderr)
+    oneError(started.stderr, 'plugins meta-bomb: ')
   })
 
   describe('a clustered node', () => {

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { UserError } from '../errors/index.ts'
+import { combineUserErrors, isUserError, UserError } from '../errors/index.ts'
 import { parseConfText } from './conf-file.ts'
 import { isLoopback } from './parse-listen.ts'
 import type { ParseContext } from './parsers.ts'
@@ -38,7 +38,12 @@ function checkKey(key: string, where: string): ConfigKeyName {
   return fail(where, `unknown configuration key "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}`)
 }
 
-function readFile(file: string | undefined, cwd: string, into: Map<ConfigKeyName, Source>): void {
+function readFile(
+  file: string | undefined,
+  cwd: string,
+  into: Map<ConfigKeyName, Source>,
+  problems: Problems,
+): void {
   const path = resolve(cwd, file ?? 'isogate.conf')
   if (file === undefined && !existsSync(path)) return
   const shown = file ?? 'isogate.conf'
@@ -52,26 +57,28 @@ function readFile(file: string | undefined, cwd: string, into: Map<ConfigKeyName
   }
   for (const entry of parseConfText(text, shown)) {
     const where = `${shown}:${entry.line}`
-    into.set(checkKey(entry.key, where), { raw: entry.value, where })
+    problems.collect(() => into.set(checkKey(entry.key, where), { raw: entry.value, where }))
   }
 }
 
-function readEnv(env: NodeJS.ProcessEnv, into: Map<ConfigKeyName, Source>): void {
+function readEnv(env: NodeJS.ProcessEnv, into: Map<ConfigKeyName, Source>, problems: Problems): void {
   for (const [name, value] of Object.entries(env)) {
     if (!name.startsWith(ENV_PREFIX) || value === undefined) continue
     const where = `environment variable ${name}`
-    into.set(checkKey(name.slice(ENV_PREFIX.length).toLowerCase(), where), { raw: value.trim(), where })
+    const key = name.slice(ENV_PREFIX.length).toLowerCase()
+    problems.collect(() => into.set(checkKey(key, where), { raw: value.trim(), where }))
   }
 }
 
 function readOverrides(
   overrides: Record<string, string | number | boolean>,
   into: Map<ConfigKeyName, Source>,
+  problems: Problems,
 ) {
   for (const [key, value] of Object.entries(overrides)) {
     const where = `override ${key}`
     const raw = typeof value === 'boolean' ? (value ? 'on' : 'off') : String(value).trim()
-    into.set(checkKey(key, where), { raw, where })
+    problems.collect(() => into.set(checkKey(key, where), { raw, where }))
   }
 }
 
@@ -105,25 +112,45 @@ function checkAdminToken(config: Config, sources: Map<ConfigKeyName, Source>): v
 
 /**
  * Loads the configuration: schema defaults, then the file, then `ISOGATE_<KEY>` variables, then
- * `overrides`. Any mistake (unknown key, bad value, missing explicit file) is one UserError line
- * with code CONFIG_INVALID naming where it came from.
+ * `overrides`. Mistakes (unknown key, bad value, missing explicit file) are one UserError with
+ * code CONFIG_INVALID, one line per bad key naming where it came from.
  */
 export function loadConfig(options: LoadConfigOptions = {}): Config {
   const cwd = resolve(options.cwd ?? process.cwd())
   const sources = new Map<ConfigKeyName, Source>()
-  readFile(options.file, cwd, sources)
-  readEnv(options.env ?? process.env, sources)
-  readOverrides(options.overrides ?? {}, sources)
+  const problems = new Problems()
+  readFile(options.file, cwd, sources, problems)
+  readEnv(options.env ?? process.env, sources, problems)
+  readOverrides(options.overrides ?? {}, sources, problems)
 
   const sourceOf = (name: ConfigKeyName): Source =>
     sources.get(name) ?? { raw: CONFIG_SCHEMA[name].default, where: `default ${name}` }
   const ctx: ParseContext = { cwd, prefix: cwd }
   ctx.prefix = parseKey('prefix', sourceOf('prefix'), ctx) as string
   const values: Record<string, unknown> = {}
-  for (const name of KEYS) values[name] = parseKey(name, sourceOf(name), ctx)
+  for (const name of KEYS) problems.collect(() => (values[name] = parseKey(name, sourceOf(name), ctx)))
+  problems.throwIfAny()
   const config = values as Config
   checkAdminToken(config, sources)
   return deepFreeze(config)
+}
+
+/** Every bad key is reported, not just the first: one line each. */
+class Problems {
+  private readonly errors: UserError[] = []
+
+  collect(fn: () => unknown): void {
+    try {
+      fn()
+    } catch (error) {
+      if (!isUserError(error)) throw error
+      this.errors.push(error)
+    }
+  }
+
+  throwIfAny(): void {
+    if (this.errors.length > 0) throw combineUserErrors(this.errors)
+  }
 }
 
 /** `isogate check FILE`: loads that file (with the environment's overrides) or throws the one-line UserError. */

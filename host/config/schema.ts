@@ -278,7 +278,7 @@ export const CONFIG_SCHEMA = {
     type: 'access log',
     default: 'stdout',
     description:
-      'Where one JSON line per proxied request goes: `stdout`, `off`, or a file path relative to prefix.',
+      'Where one JSON line per proxied request goes: `stdout`, `off`, or a file path relative to prefix. Writes are buffered; a line is written within 100 ms of its response, and all of them on stop.',
     parse: accessLogTarget,
   }),
   client_max_body_size: key({

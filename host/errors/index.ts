@@ -6,4 +6,4 @@ export {
   type KongErrorBody,
   toKongBody,
 } from './gateway-error.ts'
-export { isUserError, UserError } from './user-error.ts'
+export { combineUserErrors, isUserError, keyError, UserError } from './user-error.ts'

@@ -4,6 +4,7 @@ import { ownScript } from '../../runtime/package-files.ts'
 import type { Config, ListenAddress } from '../config/index.ts'
 import type { PluginDb } from '../data/index.ts'
 import type { ConfigSnapshot } from '../entities/types.ts'
+import { UserError } from '../errors/index.ts'
 import type { Logger } from '../log/index.ts'
 import { catalogData, type PluginCatalog } from '../plugins/index.ts'
 import type { StrikeBoard } from './strike-board.ts'
@@ -59,7 +60,8 @@ export async function startClusterWorkers(
         timeoutMs,
       )
       const onMessage = (message: FromWorker) => {
-        if (message.t === 'failed') done(new Error(message.message))
+        if (message.t === 'failed')
+          done(message.code ? new UserError(message.code, message.message) : new Error(message.message))
         else if (match(message)) done(undefined, message)
       }
       const onExit = () => done(new Error(`worker ${slot.worker.process.pid} exited`))

@@ -16,6 +16,7 @@ import { createAccessLogger, type Logger } from '../log/index.ts'
 import type { PluginCatalog } from '../plugins/index.ts'
 import { createProxy, type ProxyStats } from '../proxy/index.ts'
 import { buildRouter } from '../router/index.ts'
+import { listenError } from './listen-check.ts'
 import { processWatchdog } from './process-watchdog.ts'
 import { VERSION } from './version.ts'
 
@@ -139,7 +140,7 @@ export function createProxyNode(
       for (const address of config.proxy_listen) {
         const listener = createServer((socket) => proxy.server.emit('connection', socket))
         await new Promise<void>((resolve, reject) => {
-          listener.once('error', reject)
+          listener.once('error', (error) => reject(listenError('proxy_listen', address, error) ?? error))
           listener.listen(address.port, address.host, () => resolve())
         })
         listeners.push(listener)

@@ -1,27 +1,18 @@
 import { hostname } from 'node:os'
-import { join } from 'node:path'
 import type { IsolateFactory } from '../../runtime/isolate/index.ts'
 import { createAdminApp, type NodeInfo } from '../admin/index.ts'
 import type { Config, ListenAddress } from '../config/index.ts'
 import { createPluginDb } from '../data/index.ts'
 import { loopbackServices } from '../egress/index.ts'
-import { createEntities, type Entities, startTtlPurger } from '../entities/index.ts'
+import { type Entities, startTtlPurger } from '../entities/index.ts'
 import { createLogger, type Logger } from '../log/index.ts'
 import { PluginApi } from '../plugin-api/index.ts'
-import {
-  checkPluginsInUse,
-  loadPluginCatalog,
-  migrationSubsystems,
-  nodePlugins,
-  type PluginCatalog,
-  pluginRegistry,
-} from '../plugins/index.ts'
+import { nodePlugins, type PluginCatalog } from '../plugins/index.ts'
 import { createMetrics, createStatusApp } from '../status/index.ts'
-import type { Storage } from '../storage/index.ts'
 import { startClusterWorkers } from './cluster-workers.ts'
 import { startLocalWorkers } from './local-workers.ts'
+import { startChecks } from './node-checks.ts'
 import { loadNodeId } from './node-id.ts'
-import { loadDeclarative, openDatabase } from './open-database.ts'
 import { Publisher } from './publisher.ts'
 import { type ServedApp, serveApp } from './serve-app.ts'
 import { strikeBoard } from './strike-board.ts'
@@ -53,22 +44,15 @@ export interface Gateway {
 /** Starts a whole node: database, Admin API, status listener and proxy workers. */
 export async function startGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
   const logger = options.logger ?? createLogger(config)
-  const nodeId = loadNodeId(config.prefix)
   const started: { close(): Promise<void> }[] = []
   const cleanup = async () => {
     for (const part of started.reverse()) await part.close().catch(() => {})
   }
   try {
-    const catalog = await loadPluginCatalog(config, { cacheDir: join(config.prefix, 'bundles') })
-    for (const warning of catalog.warnings) logger.warn(warning)
-    const storage: Storage = await openDatabase(config, logger, migrationSubsystems(catalog))
+    // The checks `isogate check` runs too; they stop at the first operator mistake.
+    const { catalog, storage, entities, initial } = await startChecks(config, logger)
     started.push(storage)
-    const schemas = catalog.plugins.flatMap((plugin) => plugin.daos)
-    const entities = createEntities(storage, { plugins: pluginRegistry(catalog), schemas })
-    await loadDeclarative(config, entities, logger)
-
-    const initial = await entities.loadSnapshot()
-    checkPluginsInUse(initial, catalog)
+    const nodeId = loadNodeId(config.prefix)
     // Allowed (Kong's "Admin API loopback" pattern is one), but worth an operator's look.
     for (const service of loopbackServices(initial.services)) {
       logger.warn(
@@ -167,7 +151,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         afterWrite: () => publisher.publish(),
         ...(pluginApi ? { pluginApi } : {}),
       })
-      admin = await serveApp(app, config.admin_listen)
+      admin = await serveApp(app, config.admin_listen, 'admin_listen')
       started.push(admin)
     }
 
@@ -190,7 +174,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         },
         metrics: async () => ({ contentType: metrics.contentType, body: await metrics.metrics() }),
       })
-      statusServer = await serveApp(app, config.status_listen)
+      statusServer = await serveApp(app, config.status_listen, 'status_listen')
       started.push(statusServer)
     }
 

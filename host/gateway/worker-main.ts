@@ -3,6 +3,7 @@
  * proxy, applies every snapshot it is sent, and exits after a graceful shutdown.
  */
 import { PluginQuarantine } from '../chain/index.ts'
+import { isUserError } from '../errors/index.ts'
 import { createLogger } from '../log/index.ts'
 import { catalogFromData } from '../plugins/index.ts'
 import { IpcWorkerData } from './ipc-data-client.ts'
@@ -50,7 +51,8 @@ process.on('message', async (message: ToWorker) => {
         await shutdown(message.graceMs, 0)
     }
   } catch (error) {
-    send({ t: 'failed', message: error instanceof Error ? error.message : String(error) })
+    const text = error instanceof Error ? error.message : String(error)
+    send({ t: 'failed', message: text, ...(isUserError(error) ? { code: error.code } : {}) })
     process.exit(1)
   }
 })

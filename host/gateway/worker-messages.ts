@@ -38,7 +38,8 @@ export type FromWorker =
   | { t: 'ready'; addresses: ListenAddress[]; version: number }
   | { t: 'applied'; version: number }
   | { t: 'stats'; id: number; stats: ProxyStats; plugins: PluginTimings | null }
-  | { t: 'failed'; message: string }
+  /** `code`: an operator mistake (a UserError's code, e.g. a proxy_listen port in use), else a bug. */
+  | { t: 'failed'; message: string; code?: string }
   | { t: 'invalidated'; id: number }
   /** kong.db for a plugin of this worker: run where the database is. */
   | { t: 'db'; id: number; ws: string; plugin: string; args: unknown[] }

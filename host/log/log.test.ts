@@ -1,6 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import pino from 'pino'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { closeLoggers, createAccessLogger, createLogger } from './index.ts'
@@ -16,6 +19,7 @@ afterEach(async () => {
 })
 
 function readLines(file: string): Record<string, unknown>[] {
+  if (!existsSync(file)) return []
   return readFileSync(file, 'utf8')
     .split('\n')
     .filter((line) => line !== '')
@@ -85,6 +89,45 @@ describe('createAccessLogger', () => {
     await access.close()
     await access.flush()
     expect(readLines(file)).toEqual([expect.objectContaining({ n: 1 })])
+  })
+
+  it('writes a lone line out within a second, with no flush and far below the 4 KB buffer', async () => {
+    const file = join(dir, 'lone.log')
+    const access = createAccessLogger({ proxy_access_log: file })
+    access.write({ method: 'GET', path: '/only', status: 200 })
+    const deadline = Date.now() + 1_000
+    while (readLines(file).length === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+    expect(readLines(file)).toEqual([expect.objectContaining({ path: '/only' })])
+    // The timer re-arms for later lines too.
+    access.write({ method: 'GET', path: '/second', status: 200 })
+    const later = Date.now() + 1_000
+    while (readLines(file).length === 1 && Date.now() < later) {
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+    expect(readLines(file).map((line) => line.path)).toEqual(['/only', '/second'])
+  })
+
+  it('writes buffered lines when the process exits without closing the log', () => {
+    const file = join(dir, 'exit.log')
+    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
+    const log = pathToFileURL(join(import.meta.dirname, 'index.ts')).href
+    // The file is open (flush waits for it) and the lines are still buffered when exit comes.
+    const code = `
+      const { createAccessLogger } = await import(${JSON.stringify(log)})
+      const access = createAccessLogger({ proxy_access_log: ${JSON.stringify(file)} })
+      await access.flush()
+      for (let i = 0; i < 5; i++) access.write({ n: i })
+      process.exit(3)
+    `
+    const child = spawnSync(process.execPath, ['--import', tsx, '--input-type=module', '-e', code], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    })
+    expect(child.stderr).toBe('')
+    expect(child.status).toBe(3)
+    expect(readLines(file).map((line) => line.n)).toEqual([0, 1, 2, 3, 4])
   })
 
   it('writes nothing when off', async () => {

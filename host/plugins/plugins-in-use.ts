@@ -1,4 +1,3 @@
-import type { ConfigSnapshot } from '../entities/index.ts'
 import { UserError } from '../errors/index.ts'
 import type { PluginCatalog } from './types.ts'
 
@@ -6,7 +5,10 @@ import type { PluginCatalog } from './types.ts'
  * Kong refuses to start when the database holds instances of a plugin the node does not load
  * (kong/db/dao/plugins.lua `check_db_against_config`): `<name> plugin is in use but not enabled`.
  */
-export function checkPluginsInUse(snapshot: ConfigSnapshot, catalog: PluginCatalog): void {
+export function checkPluginsInUse(
+  snapshot: { plugins: readonly { name: string }[] },
+  catalog: PluginCatalog,
+): void {
   const missing = [...new Set(snapshot.plugins.map((plugin) => plugin.name))]
     .filter((name) => catalog.get(name) === undefined)
     .sort()

@@ -31,14 +31,17 @@ export interface StorageOptions {
   dialect: 'sqlite'
   /** A file path (its folder is created) or ':memory:'. */
   path: string
+  /** Open an existing file without writing to it (`isogate check`): no folder, no WAL switch. */
+  readOnly?: boolean
 }
 
 export async function openStorage(options: StorageOptions): Promise<Storage> {
   const inMemory = options.path === ':memory:'
-  if (!inMemory) mkdirSync(dirname(resolve(options.path)), { recursive: true })
-  const database = new Database(options.path)
+  const readOnly = options.readOnly === true && !inMemory
+  if (!inMemory && !readOnly) mkdirSync(dirname(resolve(options.path)), { recursive: true })
+  const database = new Database(options.path, { readonly: readOnly, fileMustExist: readOnly })
   // WAL lets readers (other workers) proceed while one writer commits; not available in memory.
-  if (!inMemory) database.pragma('journal_mode = WAL')
+  if (!inMemory && !readOnly) database.pragma('journal_mode = WAL')
   database.pragma('synchronous = FULL')
   database.pragma('foreign_keys = ON')
   database.pragma('busy_timeout = 5000')
