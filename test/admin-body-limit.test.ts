@@ -1,90 +1,14 @@
-import { connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MAX_BODY_BYTES } from '../host/admin/index.ts'
 import { LINGER_BYTES, LINGER_MS } from '../host/gateway/index.ts'
-import { startTestGateway, type TestGateway } from './helpers/index.ts'
-
-const CHUNK = 64 * 1024
-
-interface RawExchange {
-  /** Everything the server sent, as text. */
-  received: string
-  /** Body bytes the client managed to hand to the socket. */
-  sent: number
-  /** The client's write or read error (EPIPE, ECONNRESET), if any. */
-  error?: string
-}
-
-/**
- * One request over a raw loopback socket: the head, then the body in `CHUNK` pieces (each written
- * once the previous one is taken, with a pause) until `body.bytes` are sent or the server closes;
- * the bytes are `body.content` when given, else filler.
- * Resolves when the socket closes; bounded by the body size and by a 30 s guard.
- */
-function rawPost(
-  port: number,
-  head: string,
-  body: { bytes: number; chunked: boolean; pauseMs: number; content?: Buffer },
-): Promise<RawExchange> {
-  return new Promise((resolve) => {
-    // Half-open, as an uploading client is: the server's FIN does not stop the client's writes.
-    const socket = connect({ port, host: '127.0.0.1', allowHalfOpen: true })
-    const exchange: RawExchange = { received: '', sent: 0 }
-    let closed = false
-    const guard = setTimeout(() => socket.destroy(new Error('test guard: 30 s')), 30_000)
-    socket.setEncoding('latin1')
-    socket.on('data', (text: string) => {
-      exchange.received += text
-    })
-    socket.on('error', (error: NodeJS.ErrnoException) => {
-      exchange.error ??= error.code ?? error.message
-    })
-    socket.on('close', () => {
-      closed = true
-      clearTimeout(guard)
-      resolve(exchange)
-    })
-    const piece = Buffer.alloc(CHUNK, 0x61)
-    const frame = (data: Buffer) =>
-      body.chunked
-        ? Buffer.concat([Buffer.from(`${data.length.toString(16)}\r\n`), data, Buffer.from('\r\n')])
-        : data
-    const writeNext = () => {
-      if (closed || socket.destroyed) return
-      const size = Math.min(CHUNK, body.bytes - exchange.sent)
-      if (size <= 0) {
-        socket.end(body.chunked ? '0\r\n\r\n' : '')
-        return
-      }
-      const data = body.content?.subarray(exchange.sent, exchange.sent + size) ?? piece.subarray(0, size)
-      socket.write(frame(data), (error) => {
-        if (error) return
-        exchange.sent += size
-        setTimeout(writeNext, body.pauseMs)
-      })
-    }
-    socket.once('connect', () => {
-      socket.write(head)
-      writeNext()
-    })
-  })
-}
-
-function postHead(path: string, headers: Record<string, string | number>): string {
-  const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}`)
-  return [`POST ${path} HTTP/1.1`, 'Host: 127.0.0.1', ...lines, '', ''].join('\r\n')
-}
-
-function parseResponse(text: string): { status: string; headers: Record<string, string>; body: string } {
-  const end = text.indexOf('\r\n\r\n')
-  const [status = '', ...lines] = text.slice(0, end).split('\r\n')
-  const headers: Record<string, string> = {}
-  for (const line of lines) {
-    const colon = line.indexOf(':')
-    headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim()
-  }
-  return { status, headers, body: text.slice(end + 4) }
-}
+import {
+  CHUNK,
+  parseResponse,
+  postHead,
+  rawPost,
+  startTestGateway,
+  type TestGateway,
+} from './helpers/index.ts'
 
 let gw: TestGateway
 let port: number

@@ -16,6 +16,7 @@ import { createAccessLogger, type Logger } from '../log/index.ts'
 import type { PluginCatalog } from '../plugins/index.ts'
 import { createProxy, type ProxyStats } from '../proxy/index.ts'
 import { buildRouter } from '../router/index.ts'
+import { lingerOnEarlyClose } from './lingering-close.ts'
 import { listenError } from './listen-check.ts'
 import { processWatchdog } from './process-watchdog.ts'
 import { VERSION } from './version.ts'
@@ -118,6 +119,8 @@ export function createProxyNode(
       error: (entry) => accessLog.write(entry as Record<string, unknown>),
     },
   })
+  // A 413 (client_max_body_size) closes the connection: a client still sending gets the answer.
+  const endLingering = lingerOnEarlyClose(proxy.server)
   // One http.Server, fed by one net.Server per address: node:http cannot listen twice.
   const listeners: Server[] = []
   // The supervisor's listeners, as configured: a worker process never binds them itself.
@@ -165,6 +168,7 @@ export function createProxyNode(
         return new Promise<void>((resolve) => l.close(() => resolve()))
       })
       await proxy.close(graceMs)
+      endLingering()
       plugins?.dispose()
       await Promise.all(unbound)
       await accessLog.close()
