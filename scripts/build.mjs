@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 /**
  * The compiled tree the `isogate` command, its proxy workers, the plugin host and `npm start` run:
- * one esbuild bundle per process in `dist/` (dependencies stay in node_modules; source maps beside
- * them, read with --enable-source-maps). Plain JavaScript, so it runs before anything is built.
+ * one esbuild bundle per process in `dist/` (pure-JavaScript dependencies bundled in, native ones
+ * left in node_modules; source maps beside them, read with --enable-source-maps), then
+ * `dist/prebuild.js` makes the prelude and the bundled plugins' bundles ahead of time. Plain
+ * JavaScript, so it runs before anything is built.
  *
  *     node scripts/build.mjs [--clean]
  *

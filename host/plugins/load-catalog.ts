@@ -109,7 +109,7 @@ export function catalogOf(list: readonly CatalogPlugin[], warnings: readonly str
   }
 }
 
-/** The package's prebuilt bundles (scripts/prebuild.ts), for the compiled tree; none from the sources. */
+/** The package's prebuilt bundles (host/gateway/prebuild-main.ts), for the compiled tree; none from the sources. */
 function prebuiltBundles(): string | undefined {
   const dir = packageFile(PREBUILT_BUNDLES)
   return COMPILED && existsSync(dir) ? dir : undefined

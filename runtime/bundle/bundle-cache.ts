@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import type { InputDigest } from './build-options.ts'
 import type { PluginModules } from './types.ts'
 
-/** The package's bundles made by the build (scripts/prebuild.ts), from the package root. */
+/** The package's bundles made by the build (host/gateway/prebuild-main.ts), from the package root. */
 export const PREBUILT_BUNDLES = 'dist/bundles'
 
 /**

@@ -12,7 +12,7 @@ import type { HostMessage, InitCall, PhaseResult } from '../protocol.ts'
 /** The file name prelude frames carry in stack traces. */
 export const PRELUDE_FILENAME = 'isogate:prelude'
 
-/** Where the build (`npm run build`, scripts/prebuild.ts) writes the prelude for the compiled tree. */
+/** Where the build (`npm run build`, host/gateway/prebuild-main.ts) writes the prelude for the compiled tree. */
 export const PREBUILT_PRELUDE = 'dist/prelude.js'
 
 let cached: string | null = null
