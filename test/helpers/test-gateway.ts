@@ -23,8 +23,8 @@ const url = (address: ListenAddress | undefined) => (address ? `http://127.0.0.1
 
 /**
  * A real gateway in this process (proxy included) on 127.0.0.1 with ports picked by the OS, its
- * own temporary prefix and SQLite file. `overrides` are configuration keys; `createIsolate` lets a
- * test watch the isolates the workers build.
+ * own temporary prefix and SQLite file. `overrides` are configuration keys (`plugin_cpu_ms` is 2000
+ * here unless given); `createIsolate` lets a test watch the isolates the workers build.
  */
 export async function startTestGateway(
   overrides: Record<string, string | number | boolean> = {},
@@ -41,6 +41,9 @@ export async function startTestGateway(
       status_listen: '127.0.0.1:0',
       proxy_access_log: 'off',
       log_level: options.captureLogs ? 'info' : 'crit',
+      // Generous: on a busy machine a legitimate plugin must not become a cpu_limit. Tests about
+      // limits set their own, with plugins that could not finish in any time.
+      plugin_cpu_ms: 2000,
       ...overrides,
     },
   })
