@@ -36,8 +36,8 @@ export function firstState(call: PhaseCall, held: IsolateHoldings, model: Reques
 /** The request's route and service the isolate holds (the same info objects), by id; null when neither. */
 function heldRefs(held: IsolateHoldings, state: RequestState): PhaseCall['refs'] | null {
   const { route, service } = state
-  const routeHeld = route !== null && held.holds(`route:${route.id}`, route)
-  const serviceHeld = service !== null && held.holds(`service:${service.id}`, service)
+  const routeHeld = route !== null && held.holds(route, 'route', route.id)
+  const serviceHeld = service !== null && held.holds(service, 'service', service.id)
   if (!routeHeld && !serviceHeld) return null
   return {
     ...(routeHeld ? { route: (route as NonNullable<typeof route>).id } : {}),

@@ -27,8 +27,12 @@ export class IsolateHoldings {
     }
   }
 
-  /** Whether the isolate holds `value` under `key`; when not, it will once this message is read. */
-  holds(key: string, value: unknown): boolean {
+  /**
+   * Whether the isolate holds `value` (a plan's run list, a route or service info) under `kind:id`;
+   * when not, it will once this message is read.
+   */
+  holds(value: object, kind: string, id: string | number): boolean {
+    const key = keyOf(value, kind, id)
     if (this.#held.get(key) === value) return true
     this.#held.set(key, value)
     return false
@@ -39,6 +43,18 @@ export class IsolateHoldings {
     this.#held.clear()
     this.#forget = true
   }
+}
+
+const keys = new WeakMap<object, string>()
+
+/** `kind:id`, made once per object: plans and infos are immutable, and requests reuse them. */
+function keyOf(value: object, kind: string, id: string | number): string {
+  let key = keys.get(value)
+  if (key === undefined) {
+    key = `${kind}:${id}`
+    keys.set(value, key)
+  }
+  return key
 }
 
 const holdings = new WeakMap<IsolateHandle, IsolateHoldings>()
@@ -63,5 +79,5 @@ export function sendRun(call: PhaseCall, run: CallRun, held: IsolateHoldings): v
     planIds.set(run, id)
   }
   call.plan = id
-  if (!held.holds(`plan:${id}`, run)) call.run = run as PhaseCall['run']
+  if (!held.holds(run, 'plan', id)) call.run = run as PhaseCall['run']
 }

@@ -1,4 +1,5 @@
 import { connect } from 'node:net'
+import { expect } from 'vitest'
 
 /** The body piece rawPost writes at a time. */
 export const CHUNK = 64 * 1024
@@ -87,4 +88,17 @@ export function parseResponse(text: string): {
     headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim()
   }
   return { status, headers, body: text.slice(end + 4) }
+}
+
+/**
+ * A body over the limit answered as it should be: Kong's 413 with `Connection: close`, and the
+ * client's whole body taken (the server read it instead of resetting the connection under it).
+ */
+export function expectAnswered413(exchange: RawExchange, bytes: number): void {
+  const response = parseResponse(exchange.received)
+  expect(response.status).toBe('HTTP/1.1 413 Payload Too Large')
+  expect(response.headers.connection).toBe('close')
+  expect(JSON.parse(response.body)).toEqual({ message: 'Payload too large' })
+  expect(exchange.error).toBeUndefined()
+  expect(exchange.sent).toBe(bytes)
 }
